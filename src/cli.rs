@@ -1,0 +1,264 @@
+//! The command line: raw arguments become validated settings here, in one place, and each
+//! subcommand is a function returning the process exit code.
+//!
+//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder),
+//! 2 bad input (arguments or scenario).
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diagnostic::{render, InputError};
+use crate::model::Model;
+use crate::report::{self, Format, Report};
+use crate::scenario::{self, units::format_duration, Loaded};
+
+/// Exit code for bad input.
+pub const EXIT_INPUT: i32 = 2;
+/// Exit code for a failure while running.
+pub const EXIT_FAILURE: i32 = 1;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "relsim",
+    version,
+    about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...",
+    after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario and compare its architectures (the default command).
+    Run(RunArgs),
+    /// Check a scenario file without running it.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+struct ScenarioArgs {
+    /// The scenario file (TOML), for example scenarios/multicloud.toml.
+    file: PathBuf,
+
+    /// Override any scenario value: --set key.path=value (repeatable), for example
+    /// --set simulation.replications=200 or --set components.auth.repair.median=30m.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+
+    /// Replications per architecture (overrides simulation.replications).
+    #[arg(long, value_name = "N")]
+    reps: Option<u64>,
+
+    /// Master seed (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+
+    /// Folder for summary.json, summary.csv and report.md [default: output/<file stem>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Print nothing on stderr but errors and warnings.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+}
+
+/// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
+fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
+    let known = ["run", "validate", "help", "-h", "--help", "-V", "--version"];
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some(first) if known.contains(&first) => args,
+        None => args,
+        Some(_) => {
+            let mut out = Vec::with_capacity(args.len() + 1);
+            out.push(args[0].clone());
+            out.push(OsString::from("run"));
+            out.extend(args.into_iter().skip(1));
+            out
+        }
+    }
+}
+
+/// Whether stderr should get colours: a terminal, and `NO_COLOR` not set.
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main_with_args(args: Vec<OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(with_default_command(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_INPUT } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Validate(args) => validate(args),
+    }
+}
+
+fn load(args: &ScenarioArgs) -> Result<Loaded, i32> {
+    match scenario::load(&args.file, &args.sets) {
+        Ok(loaded) => {
+            if !loaded.warnings.is_empty() {
+                eprint!("{}", render(&loaded.sources, &loaded.warnings, stderr_color()));
+            }
+            Ok(loaded)
+        }
+        Err(e) => {
+            report_input_error(&e);
+            Err(EXIT_INPUT)
+        }
+    }
+}
+
+fn report_input_error(e: &InputError) {
+    eprint!("{}", e.render(stderr_color()));
+    let errors = e.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count();
+    if errors > 1 {
+        eprintln!("error: {errors} problems; nothing was run");
+    }
+}
+
+fn validate(args: ValidateArgs) -> i32 {
+    let loaded = match load(&args.scenario) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let m = &loaded.model;
+    println!(
+        "{}: valid. {} components, {} traffic classes, {} architectures; {} replications of {}, seed {}.",
+        args.scenario.file.display(),
+        m.components.len(),
+        m.classes.len(),
+        m.architectures.len(),
+        m.replications,
+        format_duration(m.horizon),
+        m.seed
+    );
+    0
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn reproduce_command(args: &RunArgs, model: &Model) -> String {
+    let mut parts = vec!["relsim".to_string(), "run".to_string(), shell_quote(&args.scenario.file.display().to_string())];
+    parts.push(format!("--seed {}", model.seed));
+    parts.push(format!("--reps {}", model.replications));
+    for s in &args.scenario.sets {
+        parts.push(format!("--set {}", shell_quote(s)));
+    }
+    parts.join(" ")
+}
+
+fn default_out_dir(file: &Path) -> PathBuf {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".to_string());
+    PathBuf::from("output").join(stem)
+}
+
+fn run(args: RunArgs) -> i32 {
+    let mut loaded = match load(&args.scenario) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let model = &mut loaded.model;
+    if let Some(reps) = args.reps {
+        if reps < 2 {
+            eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
+            return EXIT_INPUT;
+        }
+        model.replications = reps;
+    }
+    if let Some(seed) = args.seed {
+        model.seed = seed;
+    }
+    let model = &loaded.model;
+    if !args.quiet {
+        eprintln!(
+            "relsim: {} architecture(s) × {} class(es), {} replications of {}, seed {}",
+            model.architectures.len(),
+            model.classes.len(),
+            model.replications,
+            format_duration(model.horizon),
+            model.seed
+        );
+    }
+    let started = Instant::now();
+    let done = AtomicU64::new(0);
+    let acc = match crate::montecarlo::simulate(model, 0..model.replications, args.threads.map(|t| t as usize), &done) {
+        Ok(acc) => acc,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_FAILURE;
+        }
+    };
+    let summary = acc.summarize(model);
+    if !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("relsim: {} events in {:.2} s ({:.1} M events/s)", acc.events(), secs, acc.events() as f64 / secs.max(1e-9) / 1e6);
+    }
+    let file = args.scenario.file.display().to_string();
+    let command = reproduce_command(&args, model);
+    let report = Report { summary: &summary, model, file: &file, command: &command };
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
+    let text = match args.format.exporter().render(&report) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        // stdout closed (for example piped into `head`): nothing more to say there.
+    }
+    match report::write_outputs(&out_dir, &report) {
+        Ok(paths) => {
+            if !args.quiet {
+                let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+                eprintln!("relsim: wrote {} in {}", names.join(", "), out_dir.display());
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
+            EXIT_FAILURE
+        }
+    }
+}

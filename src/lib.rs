@@ -1,0 +1,36 @@
+//! relsim: a discrete-event Monte Carlo reliability simulator for AI service architectures.
+//!
+//! Data flows one way: a scenario file is read ([`scenario`]) and compiled ([`model`]); the
+//! engine ([`sim`]) simulates replications, which [`montecarlo`] runs in parallel and
+//! [`stats`] reduces to estimates with confidence intervals; [`report`] renders them.
+//! See ARCHITECTURE.md for the map and the invariants.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod model;
+pub mod montecarlo;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+
+use std::sync::atomic::AtomicU64;
+
+use model::Model;
+use stats::summary::Summary;
+
+/// Simulates every replication of `model` and returns the estimates.
+/// `threads`: worker threads (`None`: one per core); the result does not depend on it.
+pub fn simulate(model: &Model, threads: Option<usize>) -> anyhow::Result<Summary> {
+    let done = AtomicU64::new(0);
+    let acc = montecarlo::simulate(model, 0..model.replications, threads, &done)?;
+    Ok(acc.summarize(model))
+}
+
+/// Loads a scenario from text (with `--set` style overrides) and simulates it.
+/// Errors in the scenario come back rendered as text.
+pub fn simulate_str(text: &str, sets: &[&str], threads: Option<usize>) -> anyhow::Result<Summary> {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let loaded = scenario::load_str("scenario.toml", "scenario", text, &sets).map_err(|e| anyhow::anyhow!("{}", e.render(false)))?;
+    simulate(&loaded.model, threads)
+}

@@ -1,0 +1,227 @@
+//! The compiled model: what the engine simulates. Names are resolved to dense indices,
+//! durations are seconds, routes are expanded into one node graph per architecture. Nothing here
+//! refers back to the scenario text, so the engine never touches a string.
+
+pub mod compile;
+pub mod dist;
+
+use dist::Dist;
+
+/// Metrics reported per architecture and traffic class, by their JSON names.
+pub const CLASS_METRICS: &[&str] = &[
+    "availability",
+    "request_success",
+    "downtime_hours_per_year",
+    "outages_per_year",
+    "blips_per_year",
+    "mttr_hours",
+    "mttr_hours.median",
+    "mttr_hours.p90",
+    "mtbf_hours",
+    "longest_outage_hours",
+    "cost_per_year",
+];
+
+/// Metrics reported per architecture (over all its classes), by their JSON names.
+pub const ARCHITECTURE_METRICS: &[&str] = &["cost_per_year", "sla_breach_probability", "sla_credits_per_year"];
+
+/// A compiled scenario.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Scenario name (the `name` key, or the file stem).
+    pub name: String,
+    /// Scenario description, if given.
+    pub description: Option<String>,
+    /// Simulated time per replication (seconds).
+    pub horizon: f64,
+    /// Replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Confidence level of every interval.
+    pub confidence: f64,
+    /// Outages shorter than this are blips (seconds).
+    pub min_outage: f64,
+    /// Components, in source order.
+    pub components: Vec<Component>,
+    /// Repair crews.
+    pub crews: Vec<Crew>,
+    /// Traffic classes, in source order.
+    pub classes: Vec<TrafficClass>,
+    /// Architectures, in source order.
+    pub architectures: Vec<Architecture>,
+    /// The SLA, if any.
+    pub sla: Option<Sla>,
+    /// CI checks (`[[slo]]`), evaluated by `relsim check`.
+    pub slos: Vec<Slo>,
+}
+
+/// A component: a pool of `count` identical units, up while at least `need` units are up and
+/// its `within` and every `requires` are up.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// Name.
+    pub name: String,
+    /// Label for reports.
+    pub kind: Option<String>,
+    /// Time to failure of one unit.
+    pub failure: Dist,
+    /// Repair time of one unit.
+    pub repair: Dist,
+    /// Detection delay before repair starts.
+    pub detect: Option<Dist>,
+    /// Units.
+    pub count: u32,
+    /// Units needed.
+    pub need: u32,
+    /// Crew index.
+    pub crew: Option<usize>,
+    /// Container component index.
+    pub within: Option<usize>,
+    /// Required component indices.
+    pub requires: Vec<usize>,
+    /// Grace period on `requires` (seconds).
+    pub grace: f64,
+}
+
+/// A repair crew.
+#[derive(Clone, Debug)]
+pub struct Crew {
+    /// Name.
+    pub name: String,
+    /// Repairs at once.
+    pub size: u32,
+}
+
+/// A traffic class.
+#[derive(Clone, Debug)]
+pub struct TrafficClass {
+    /// Name.
+    pub name: String,
+    /// Mean requests per second.
+    pub rate: f64,
+    /// Hour-of-day multipliers (mean exactly 1).
+    pub profile: Option<[f64; 24]>,
+    /// Money lost per hour down.
+    pub cost_per_hour_down: f64,
+}
+
+/// A member of a route node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Member {
+    /// A component (index into `Model::components`).
+    Component(usize),
+    /// Another node of the same architecture (index into `Architecture::nodes`).
+    Node(usize),
+}
+
+/// How a route node combines its members.
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// Up while at least `need` members are up (`all`: need = n, `any`: need = 1, `k_of_n`).
+    Gate {
+        /// Members needed.
+        need: u32,
+    },
+    /// Ordered failover.
+    Failover(Failover),
+}
+
+/// Failover parameters.
+#[derive(Clone, Debug)]
+pub struct Failover {
+    /// Time the route is down after the serving member fails, before the next takes over.
+    pub switchover: f64,
+    /// Probability a switch-over works.
+    pub switch_success: f64,
+    /// Return to an earlier member when it is repaired.
+    pub failback: bool,
+}
+
+/// One node of an architecture's route graph.
+#[derive(Clone, Debug)]
+pub struct RouteNode {
+    /// The route's name, or `class NAME` for a class's root.
+    pub name: String,
+    /// How members combine.
+    pub kind: NodeKind,
+    /// Members in order.
+    pub members: Vec<Member>,
+}
+
+/// A candidate architecture: a route graph with one root per traffic class. A named route used
+/// twice in one architecture is one node (one gateway serving both classes).
+#[derive(Clone, Debug)]
+pub struct Architecture {
+    /// Name.
+    pub name: String,
+    /// Description, if given.
+    pub description: Option<String>,
+    /// Route nodes; members always come before the nodes that use them.
+    pub nodes: Vec<RouteNode>,
+    /// For each traffic class (model order), the index of its root node.
+    pub class_roots: Vec<usize>,
+}
+
+/// What an SLA measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaBasis {
+    /// One class's availability.
+    Class(usize),
+    /// All classes' availability weighted by their mean rates.
+    AllByRate,
+}
+
+/// The SLA.
+#[derive(Clone, Debug)]
+pub struct Sla {
+    /// Availability target per period.
+    pub target: f64,
+    /// Period length (seconds).
+    pub period: f64,
+    /// Period name ("month" or "year").
+    pub period_name: &'static str,
+    /// Fee per period.
+    pub fee: f64,
+    /// Credit tiers: (below, credit fraction).
+    pub credits: Vec<(f64, f64)>,
+    /// What is measured.
+    pub basis: SlaBasis,
+}
+
+impl Sla {
+    /// Fraction of the fee credited for a period with availability `a`: the largest credit among
+    /// the tiers whose `below` is above `a`.
+    pub fn credit_fraction(&self, a: f64) -> f64 {
+        self.credits.iter().filter(|(below, _)| a < *below).map(|(_, c)| *c).fold(0.0, f64::max)
+    }
+}
+
+/// One `[[slo]]` check.
+#[derive(Clone, Debug)]
+pub struct Slo {
+    /// Architecture index.
+    pub architecture: usize,
+    /// Class index, or `None` for an architecture-level metric.
+    pub class: Option<usize>,
+    /// Metric name.
+    pub metric: String,
+    /// Lower bound.
+    pub min: Option<f64>,
+    /// Upper bound.
+    pub max: Option<f64>,
+}
+
+impl Model {
+    /// Total mean request rate over all classes.
+    pub fn total_rate(&self) -> f64 {
+        self.classes.iter().map(|c| c.rate).sum()
+    }
+
+    /// Whether every failure, repair and detect distribution is exponential.
+    pub fn is_exponential(&self) -> bool {
+        self.components
+            .iter()
+            .all(|c| c.failure.is_exponential() && c.repair.is_exponential() && c.detect.as_ref().is_none_or(Dist::is_exponential))
+    }
+}

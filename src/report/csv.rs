@@ -1,0 +1,49 @@
+//! CSV: one row per architecture, class and metric (long format, easy to filter and plot).
+//! Architecture-level metrics (total cost, SLA) have an empty class. Quantiles are rows named
+//! `mttr_hours.median` and `mttr_hours.p90` whose `mean` column holds the quantile.
+
+use super::{Exporter, Report};
+use crate::stats::estimate::{Estimate, QuantileEstimate};
+
+/// Renders `summary.csv`.
+pub struct CsvExporter;
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Exporter for CsvExporter {
+    fn render(&self, report: &Report<'_>) -> anyhow::Result<String> {
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(["architecture", "class", "metric", "mean", "ci_low", "ci_high"])?;
+        let row = |w: &mut ::csv::Writer<Vec<u8>>, a: &str, c: &str, m: &str, e: &Estimate| {
+            w.write_record([a, c, m, &num(e.mean), &num(e.ci_low), &num(e.ci_high)])
+        };
+        let q = |q: &QuantileEstimate| Estimate { mean: q.value, ci_low: q.ci_low, ci_high: q.ci_high };
+        for arch in &report.summary.architectures {
+            let a = arch.name.as_str();
+            for c in &arch.classes {
+                let n = c.name.as_str();
+                row(&mut w, a, n, "availability", &c.availability)?;
+                row(&mut w, a, n, "request_success", &c.request_success)?;
+                row(&mut w, a, n, "downtime_hours_per_year", &c.downtime_hours_per_year)?;
+                row(&mut w, a, n, "outages_per_year", &c.outages_per_year)?;
+                row(&mut w, a, n, "blips_per_year", &c.blips_per_year)?;
+                row(&mut w, a, n, "mttr_hours", &c.mttr_hours.mean)?;
+                row(&mut w, a, n, "mttr_hours.median", &q(&c.mttr_hours.median))?;
+                row(&mut w, a, n, "mttr_hours.p90", &q(&c.mttr_hours.p90))?;
+                row(&mut w, a, n, "mtbf_hours", &c.mtbf_hours)?;
+                row(&mut w, a, n, "longest_outage_hours", &c.longest_outage_hours)?;
+                row(&mut w, a, n, "cost_per_year", &c.cost_per_year)?;
+            }
+            row(&mut w, a, "", "cost_per_year", &arch.cost_per_year)?;
+            if let Some(e) = &arch.sla_breach_probability {
+                row(&mut w, a, "", "sla_breach_probability", e)?;
+            }
+            if let Some(e) = &arch.sla_credits_per_year {
+                row(&mut w, a, "", "sla_credits_per_year", e)?;
+            }
+        }
+        Ok(String::from_utf8(w.into_inner()?)?)
+    }
+}

@@ -1,0 +1,116 @@
+//! Number formatting shared by the human-readable outputs: an estimate is shown with as many
+//! decimals as its interval justifies (two significant digits of the half-width).
+
+use crate::stats::estimate::{Estimate, QuantileEstimate};
+
+/// Decimals that show two significant digits of `half` (clamped to 0..=8).
+pub fn decimals_for(half: f64) -> usize {
+    if !(half.is_finite() && half > 0.0) {
+        return 2;
+    }
+    (1 - half.log10().floor() as i32).clamp(0, 8) as usize
+}
+
+/// `12.3 ± 0.4`, or `—` when there is no estimate.
+pub fn pm(e: &Estimate) -> String {
+    match (e.mean, e.half_width()) {
+        (Some(m), Some(h)) => {
+            let d = decimals_for(h).max(if h == 0.0 { significant(m) } else { 0 });
+            format!("{m:.d$} ± {h:.d$}")
+        }
+        (Some(m), None) => format!("{m:.3}"),
+        _ => "—".to_string(),
+    }
+}
+
+/// Decimals to show 4 significant digits of a value known exactly.
+fn significant(m: f64) -> usize {
+    if m == 0.0 || !m.is_finite() {
+        return 0;
+    }
+    (3 - m.abs().log10().floor() as i32).clamp(0, 8) as usize
+}
+
+/// Availability as a percentage with enough nines: `99.9902% ± 0.0012`.
+pub fn percent(e: &Estimate) -> String {
+    match (e.mean, e.half_width()) {
+        (Some(m), Some(h)) => {
+            let (m, h) = (m * 100.0, h * 100.0);
+            let d = decimals_for(h).max(2).max(nines(m));
+            format!("{m:.d$}% ± {h:.d$}")
+        }
+        (Some(m), None) => format!("{:.4}%", m * 100.0),
+        _ => "—".to_string(),
+    }
+}
+
+/// Decimals needed so a percentage like 99.99x shows its first non-nine digit.
+fn nines(pct: f64) -> usize {
+    let gap = 100.0 - pct;
+    if gap <= 0.0 {
+        return 2;
+    }
+    (1 - gap.log10().floor() as i32).clamp(2, 8) as usize
+}
+
+/// Money: `1,234,567 ± 12,345`.
+pub fn money(e: &Estimate) -> String {
+    match (e.mean, e.half_width()) {
+        (Some(m), Some(h)) => format!("{} ± {}", thousands(m), thousands(h)),
+        (Some(m), None) => thousands(m),
+        _ => "—".to_string(),
+    }
+}
+
+/// A rounded number with thousands separators.
+pub fn thousands(x: f64) -> String {
+    let neg = x < 0.0;
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if neg && out != "0" { format!("-{out}") } else { out }
+}
+
+/// A quantile with its interval: `0.81 [0.75, 0.88]`.
+pub fn quantile(q: &QuantileEstimate) -> String {
+    match (q.value, q.ci_low, q.ci_high) {
+        (Some(v), Some(lo), Some(hi)) => {
+            let d = decimals_for((hi - lo) / 2.0).max(if hi == lo { significant(v) } else { 0 });
+            format!("{v:.d$} [{lo:.d$}, {hi:.d$}]")
+        }
+        (Some(v), _, _) => format!("{v:.3}"),
+        _ => "—".to_string(),
+    }
+}
+
+/// A probability as a percentage: `12.5% ± 1.1`.
+pub fn probability(e: &Estimate) -> String {
+    match (e.mean, e.half_width()) {
+        (Some(m), Some(h)) => {
+            let (m, h) = (m * 100.0, h * 100.0);
+            let d = decimals_for(h).min(4);
+            format!("{m:.d$}% ± {h:.d$}")
+        }
+        _ => "—".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_the_digits_the_interval_supports() {
+        assert_eq!(pm(&Estimate::symmetric(12.345, 0.42)), "12.35 ± 0.42");
+        assert_eq!(pm(&Estimate::symmetric(1234.5, 42.0)), "1234 ± 42");
+        assert_eq!(percent(&Estimate::symmetric(0.999902, 0.0000118)), "99.9902% ± 0.0012");
+        assert_eq!(percent(&Estimate::symmetric(0.99, 0.001)), "99.00% ± 0.10");
+        assert_eq!(money(&Estimate::symmetric(1234567.0, 12345.4)), "1,234,567 ± 12,345");
+        assert_eq!(pm(&Estimate::none()), "—");
+    }
+}

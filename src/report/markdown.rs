@@ -1,0 +1,170 @@
+//! `report.md`: the scenario in brief (components, traffic, architectures), the comparison table,
+//! the totals, the notes and the command that reproduces the run.
+
+use super::format::thousands;
+use super::table::{architecture_headers, architecture_rows, class_rows, heading, CLASS_HEADERS};
+use super::{Exporter, Report};
+use crate::model::{Architecture, Member, Model, NodeKind};
+use crate::scenario::units::format_duration;
+
+/// Renders `report.md`.
+pub struct MarkdownExporter;
+
+/// A Markdown table; columns from `numeric_from` on are right-aligned.
+fn md_table(headers: &[String], rows: &[Vec<String>], numeric_from: usize) -> String {
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("| {} |\n", headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
+    out.push_str(&format!("|{}\n", (0..headers.len()).map(|i| if i < numeric_from { "---|" } else { "---:|" }).collect::<String>()));
+    for r in rows {
+        out.push_str(&format!("| {} |\n", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
+    }
+    out
+}
+
+fn member_name(model: &Model, arch: &Architecture, m: &Member) -> String {
+    match *m {
+        Member::Component(c) => model.components[c].name.clone(),
+        Member::Node(n) => arch.nodes[n].name.clone(),
+    }
+}
+
+fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
+    let node = &arch.nodes[n];
+    let names: Vec<String> = node.members.iter().map(|m| member_name(model, arch, m)).collect();
+    match &node.kind {
+        NodeKind::Gate { need } if *need as usize == names.len() => format!("all of {}", names.join(", ")),
+        NodeKind::Gate { need: 1 } => format!("any of {}", names.join(", ")),
+        NodeKind::Gate { need } => format!("{need} of {}", names.join(", ")),
+        NodeKind::Failover(f) => {
+            let mut s = format!("failover {}", names.join(" → "));
+            let mut opts = Vec::new();
+            if f.switchover > 0.0 {
+                opts.push(format!("switchover {}", format_duration(f.switchover)));
+            }
+            if f.switch_success < 1.0 {
+                opts.push(format!("switch success {}", f.switch_success));
+            }
+            if !f.failback {
+                opts.push("no failback".to_string());
+            }
+            if !opts.is_empty() {
+                s.push_str(&format!(" ({})", opts.join(", ")));
+            }
+            s
+        }
+    }
+}
+
+fn scenario_section(model: &Model) -> String {
+    let mut out = String::from("## Scenario\n\n### Components\n\n");
+    let headers: Vec<String> =
+        ["component", "kind", "units", "failure", "repair", "detect", "depends on", "crew"].iter().map(|s| s.to_string()).collect();
+    let rows: Vec<Vec<String>> = model
+        .components
+        .iter()
+        .map(|c| {
+            let mut deps: Vec<String> = c.within.iter().map(|&w| format!("within {}", model.components[w].name)).collect();
+            deps.extend(c.requires.iter().map(|&r| model.components[r].name.clone()));
+            if c.grace > 0.0 && !c.requires.is_empty() {
+                deps.push(format!("(grace {})", format_duration(c.grace)));
+            }
+            vec![
+                c.name.clone(),
+                c.kind.clone().unwrap_or_default(),
+                if c.count > 1 { format!("{} of {}", c.need, c.count) } else { "1".to_string() },
+                c.failure.describe(),
+                c.repair.describe(),
+                c.detect.as_ref().map(|d| d.describe()).unwrap_or_default(),
+                deps.join(", "),
+                c.crew.map(|k| format!("{} (size {})", model.crews[k].name, model.crews[k].size)).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    out.push_str(&md_table(&headers, &rows, usize::MAX));
+    out.push_str("\n### Traffic\n\n");
+    let headers: Vec<String> = ["class", "rate", "daily profile", "cost per hour down"].iter().map(|s| s.to_string()).collect();
+    let rows: Vec<Vec<String>> = model
+        .classes
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                format!("{}/s", c.rate),
+                if c.profile.is_some() { "yes".to_string() } else { "flat".to_string() },
+                thousands(c.cost_per_hour_down),
+            ]
+        })
+        .collect();
+    out.push_str(&md_table(&headers, &rows, 1));
+    out.push_str("\n### Architectures\n\n");
+    for a in &model.architectures {
+        out.push_str(&format!("**{}**", a.name));
+        if let Some(d) = &a.description {
+            out.push_str(&format!(": {d}"));
+        }
+        out.push('\n');
+        for (ci, &root) in a.class_roots.iter().enumerate() {
+            out.push_str(&format!("- `{}` needs {}\n", model.classes[ci].name, describe_node(model, a, root)));
+        }
+        for (n, node) in a.nodes.iter().enumerate() {
+            if !a.class_roots.contains(&n) {
+                out.push_str(&format!("- route `{}` = {}\n", node.name, describe_node(model, a, n)));
+            }
+        }
+        out.push('\n');
+    }
+    if let Some(sla) = &model.sla {
+        let measures = match sla.basis {
+            crate::model::SlaBasis::Class(c) => format!("class `{}`", model.classes[c].name),
+            crate::model::SlaBasis::AllByRate => "all classes weighted by rate".to_string(),
+        };
+        let tiers: Vec<String> = sla.credits.iter().map(|(b, c)| format!("{}% credit below {}", c * 100.0, b)).collect();
+        out.push_str(&format!(
+            "### SLA\n\nTarget {} per {} on {measures}; fee {} per {}{}.\n\n",
+            sla.target,
+            sla.period_name,
+            thousands(sla.fee),
+            sla.period_name,
+            if tiers.is_empty() { String::new() } else { format!("; {}", tiers.join(", ")) }
+        ));
+    }
+    out
+}
+
+impl Exporter for MarkdownExporter {
+    fn render(&self, report: &Report<'_>) -> anyhow::Result<String> {
+        let s = report.summary;
+        let mut out = format!("# relsim report: {}\n\n", s.scenario);
+        if let Some(d) = &s.description {
+            out.push_str(&format!("{d}\n\n"));
+        }
+        out.push_str(&format!("{}.\n\n", heading(s)));
+        out.push_str(&format!(
+            "| | |\n|---|---|\n| scenario file | `{}` |\n| seed | {} |\n| replications | {} per architecture |\n| horizon | {} ({} h) per replication |\n| confidence | {}% |\n| outages shorter than | {} are blips |\n| relsim | {} |\n\n",
+            report.file,
+            s.seed,
+            s.replications,
+            format_duration(report.model.horizon),
+            s.horizon_hours,
+            s.confidence * 100.0,
+            format_duration(report.model.min_outage),
+            s.relsim_version
+        ));
+        out.push_str("## Results per architecture and class\n\n");
+        let headers: Vec<String> = CLASS_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &class_rows(s), 2));
+        out.push_str("\n## Totals per architecture\n\n");
+        out.push_str(&md_table(&architecture_headers(s), &architecture_rows(s), 1));
+        out.push_str("\nTotal cost is the downtime cost of every class plus SLA credits paid.\n\n");
+        out.push_str("## Notes\n\n");
+        out.push_str("- Intervals are ± half-widths at the confidence level above; MTTR median and p90 are over outages.\n");
+        out.push_str("- Availability is by time, from an all-up start; an outage still open at the end of the horizon is followed to its end for MTTR.\n");
+        for n in &s.notes {
+            out.push_str(&format!("- {n}.\n"));
+        }
+        out.push('\n');
+        out.push_str(&scenario_section(report.model));
+        out.push_str(&format!("## Reproduce\n\n```sh\n{}\n```\n", report.command));
+        Ok(out)
+    }
+}

@@ -1,0 +1,325 @@
+//! From replications to the reported metrics: a per-replication record goes into an
+//! [`Accumulator`] (exact sums, counts and histograms, so any grouping merges to the same bits),
+//! and the accumulator turns into a [`Summary`] of estimates with confidence intervals.
+
+use serde::Serialize;
+
+use crate::model::{Model, SlaBasis};
+use crate::scenario::units::{HOUR, YEAR};
+use crate::sim::accounting::Accounts;
+use crate::stats::estimate::{quantile, Estimate, Moments, Pair, QuantileEstimate};
+use crate::stats::histogram::LogHistogram;
+
+/// Sums for one architecture × class.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ClassAcc {
+    /// Fraction of the horizon down.
+    unavailability: Moments,
+    /// Fraction of requests (by the daily profile) arriving while down.
+    request_failure: Moments,
+    /// Outages per replication.
+    outages: Moments,
+    /// Blips per replication.
+    blips: Moments,
+    /// Longest outage per replication (seconds).
+    longest: Moments,
+    /// (outage time, outages): MTTR.
+    duration_per_outage: Pair,
+    /// (unavailability, outages): MTBF = up time / outages.
+    down_per_outage: Pair,
+    /// Outage durations (seconds).
+    durations: LogHistogram,
+}
+
+/// Sums for one architecture.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ArchAcc {
+    /// Downtime cost plus SLA credits per year.
+    cost: Moments,
+    /// Fraction of SLA periods breached.
+    breach: Moments,
+    /// SLA credits per year.
+    credits: Moments,
+}
+
+/// Everything the replications of a run have added, merged exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accumulator {
+    classes: Vec<ClassAcc>,
+    archs: Vec<ArchAcc>,
+    replications: u64,
+    events: u64,
+}
+
+impl Accumulator {
+    /// An empty accumulator for `model`.
+    pub fn new(model: &Model) -> Self {
+        let n = model.architectures.len() * model.classes.len();
+        Accumulator {
+            classes: vec![ClassAcc::default(); n],
+            archs: vec![ArchAcc::default(); model.architectures.len()],
+            replications: 0,
+            events: 0,
+        }
+    }
+
+    /// Replications added.
+    pub fn replications(&self) -> u64 {
+        self.replications
+    }
+
+    /// Events simulated over all replications.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Adds one replication's outcome.
+    pub fn add(&mut self, model: &Model, acc: &Accounts, events: u64) {
+        self.replications += 1;
+        self.events += events;
+        let h = model.horizon;
+        let ncls = model.classes.len();
+        let per_year = YEAR / h;
+        for (i, (c, a)) in self.classes.iter_mut().zip(&acc.list).enumerate() {
+            let class = i % ncls;
+            let u = a.downtime / h;
+            c.unavailability.add(u);
+            c.request_failure.add(a.weighted_down / acc.total_weight(class));
+            c.outages.add(a.outages as f64);
+            c.blips.add(a.blips as f64);
+            c.longest.add(a.longest);
+            c.duration_per_outage.add(a.duration_sum, a.outages as f64);
+            c.down_per_outage.add(u, a.outages as f64);
+            for &d in &a.durations {
+                c.durations.add(d);
+            }
+        }
+        for (ai, arch) in self.archs.iter_mut().enumerate() {
+            let accounts = &acc.list[ai * ncls..(ai + 1) * ncls];
+            let downtime_cost: f64 = accounts
+                .iter()
+                .zip(&model.classes)
+                .map(|(a, cls)| a.downtime / HOUR * cls.cost_per_hour_down * per_year)
+                .sum();
+            let mut credits_per_year = 0.0;
+            if let (Some(sla), true) = (&model.sla, acc.periods > 0) {
+                let p = acc.periods;
+                let total_rate = model.total_rate();
+                let (mut breaches, mut credits) = (0u32, 0.0);
+                for k in 0..p {
+                    let down_fraction = match sla.basis {
+                        SlaBasis::Class(c) => acc.period_down[(ai * ncls + c) * p + k] / sla.period,
+                        SlaBasis::AllByRate => {
+                            model.classes.iter().enumerate().map(|(c, cls)| cls.rate / total_rate * acc.period_down[(ai * ncls + c) * p + k]).sum::<f64>()
+                                / sla.period
+                        }
+                    };
+                    let availability = 1.0 - down_fraction;
+                    if availability < sla.target {
+                        breaches += 1;
+                    }
+                    credits += sla.fee * sla.credit_fraction(availability);
+                }
+                credits_per_year = credits * YEAR / (p as f64 * sla.period);
+                arch.breach.add(breaches as f64 / p as f64);
+                arch.credits.add(credits_per_year);
+            }
+            arch.cost.add(downtime_cost + credits_per_year);
+        }
+    }
+
+    /// Merges another accumulator (of the same model).
+    pub fn merge(&mut self, o: &Accumulator) {
+        for (a, b) in self.classes.iter_mut().zip(&o.classes) {
+            a.unavailability.merge(&b.unavailability);
+            a.request_failure.merge(&b.request_failure);
+            a.outages.merge(&b.outages);
+            a.blips.merge(&b.blips);
+            a.longest.merge(&b.longest);
+            a.duration_per_outage.merge(&b.duration_per_outage);
+            a.down_per_outage.merge(&b.down_per_outage);
+            a.durations.merge(&b.durations);
+        }
+        for (a, b) in self.archs.iter_mut().zip(&o.archs) {
+            a.cost.merge(&b.cost);
+            a.breach.merge(&b.breach);
+            a.credits.merge(&b.credits);
+        }
+        self.replications += o.replications;
+        self.events += o.events;
+    }
+
+    /// The estimates.
+    pub fn summarize(&self, model: &Model) -> Summary {
+        let conf = model.confidence;
+        let h = model.horizon;
+        let per_year = YEAR / h;
+        let ncls = model.classes.len();
+        let architectures = model
+            .architectures
+            .iter()
+            .enumerate()
+            .map(|(ai, arch)| {
+                let classes = model
+                    .classes
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, cls)| {
+                        let c = &self.classes[ai * ncls + ci];
+                        let unavail = c.unavailability.estimate(conf);
+                        let downtime_hours = unavail.affine(0.0, YEAR / HOUR);
+                        ClassSummary {
+                            name: cls.name.clone(),
+                            availability: unavail.affine(1.0, -1.0),
+                            request_success: c.request_failure.estimate(conf).affine(1.0, -1.0),
+                            downtime_hours_per_year: downtime_hours,
+                            outages_per_year: c.outages.estimate(conf).affine(0.0, per_year),
+                            blips_per_year: c.blips.estimate(conf).affine(0.0, per_year),
+                            mttr_hours: Mttr {
+                                mean: c.duration_per_outage.ratio(0.0, 1.0, conf).affine(0.0, 1.0 / HOUR),
+                                median: quantile(&c.durations, 0.5, conf).scaled(1.0 / HOUR),
+                                p90: quantile(&c.durations, 0.9, conf).scaled(1.0 / HOUR),
+                            },
+                            mtbf_hours: c.down_per_outage.ratio(h, -h, conf).affine(0.0, 1.0 / HOUR),
+                            longest_outage_hours: c.longest.estimate(conf).affine(0.0, 1.0 / HOUR),
+                            cost_per_year: downtime_hours.affine(0.0, cls.cost_per_hour_down),
+                        }
+                    })
+                    .collect();
+                let a = &self.archs[ai];
+                let (breach, credits) = if model.sla.is_some() {
+                    (Some(a.breach.estimate(conf)), Some(a.credits.estimate(conf)))
+                } else {
+                    (None, None)
+                };
+                ArchitectureSummary {
+                    name: arch.name.clone(),
+                    description: arch.description.clone(),
+                    classes,
+                    cost_per_year: a.cost.estimate(conf),
+                    sla_breach_probability: breach,
+                    sla_credits_per_year: credits,
+                }
+            })
+            .collect();
+        Summary {
+            scenario: model.name.clone(),
+            description: model.description.clone(),
+            relsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            seed: model.seed,
+            replications: self.replications,
+            horizon_hours: h / HOUR,
+            confidence: conf,
+            min_outage_hours: model.min_outage / HOUR,
+            sla: model.sla.as_ref().map(|s| SlaTerms {
+                target: s.target,
+                period: s.period_name.to_string(),
+                fee: s.fee,
+                measures: match s.basis {
+                    SlaBasis::Class(c) => model.classes[c].name.clone(),
+                    SlaBasis::AllByRate => "all classes, weighted by rate".to_string(),
+                },
+            }),
+            notes: vec![REQUEST_SUCCESS_NOTE.to_string()],
+            architectures,
+        }
+    }
+}
+
+/// Why request_success equals rate-weighted availability in this version.
+pub const REQUEST_SUCCESS_NOTE: &str = "request_success is availability weighted by each class's request rate over the day \
+(its daily profile); request-level effects (retries, timeouts, breakers, overload) are not modelled yet";
+
+/// MTTR: mean, median and p90 over outages.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Mttr {
+    /// Mean outage duration, flattened into `mean`, `ci_low`, `ci_high`.
+    #[serde(flatten)]
+    pub mean: Estimate,
+    /// Median outage duration.
+    pub median: QuantileEstimate,
+    /// 90th percentile of outage duration.
+    pub p90: QuantileEstimate,
+}
+
+/// Metrics of one traffic class in one architecture.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassSummary {
+    /// Class name.
+    pub name: String,
+    /// Fraction of time the class can be served.
+    pub availability: Estimate,
+    /// Fraction of requests served.
+    pub request_success: Estimate,
+    /// Hours down per year.
+    pub downtime_hours_per_year: Estimate,
+    /// Outages per year.
+    pub outages_per_year: Estimate,
+    /// Blips (shorter than `min_outage`) per year.
+    pub blips_per_year: Estimate,
+    /// Outage duration in hours.
+    pub mttr_hours: Mttr,
+    /// Mean up time between outages in hours.
+    pub mtbf_hours: Estimate,
+    /// Longest outage in one horizon, in hours.
+    pub longest_outage_hours: Estimate,
+    /// Downtime cost per year.
+    pub cost_per_year: Estimate,
+}
+
+/// Metrics of one architecture.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArchitectureSummary {
+    /// Architecture name.
+    pub name: String,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// Per class.
+    pub classes: Vec<ClassSummary>,
+    /// Downtime cost of all classes plus SLA credits, per year.
+    pub cost_per_year: Estimate,
+    /// Probability that an SLA period is breached (no SLA: `null`).
+    pub sla_breach_probability: Option<Estimate>,
+    /// SLA credits per year (no SLA: `null`).
+    pub sla_credits_per_year: Option<Estimate>,
+}
+
+/// The SLA's terms, for reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SlaTerms {
+    /// Availability target.
+    pub target: f64,
+    /// "month" or "year".
+    pub period: String,
+    /// Fee per period.
+    pub fee: f64,
+    /// What it measures.
+    pub measures: String,
+}
+
+/// The result of a run: every architecture's metrics with intervals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: Option<String>,
+    /// relsim version that produced it.
+    pub relsim_version: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per architecture.
+    pub replications: u64,
+    /// Horizon of each replication in hours.
+    pub horizon_hours: f64,
+    /// Confidence level of every interval.
+    pub confidence: f64,
+    /// Outages shorter than this (hours) are blips.
+    pub min_outage_hours: f64,
+    /// SLA terms, if any.
+    pub sla: Option<SlaTerms>,
+    /// Notes on how to read the numbers.
+    pub notes: Vec<String>,
+    /// Per architecture.
+    pub architectures: Vec<ArchitectureSummary>,
+}

@@ -1,0 +1,162 @@
+//! The `relsim` command as a user runs it.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const SCENARIO: &str = "scenarios/gateway-failover.toml";
+
+fn relsim() -> Command {
+    Command::cargo_bin("relsim").expect("the relsim binary is built")
+}
+
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path).display().to_string()
+}
+
+#[test]
+fn file_alone_runs_and_writes_every_output() {
+    let out = tempfile::tempdir().unwrap();
+    relsim()
+        .args([&repo(SCENARIO), "--reps", "50", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("gateway-failover").and(predicate::str::contains("availability")))
+        .stderr(predicate::str::contains("wrote summary.json, summary.csv, report.md"));
+    for f in ["summary.json", "summary.csv", "report.md"] {
+        let len = std::fs::metadata(out.path().join(f)).map(|m| m.len()).unwrap_or(0);
+        assert!(len > 100, "{f} missing or empty");
+    }
+    let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    for part in ["# relsim report: gateway-failover", "| seed | 11 |", "| replications | 50 per architecture |", "## Results per architecture and class", "relsim run", "--reps 50", "request_success is availability weighted"] {
+        assert!(report.contains(part), "report.md lacks {part:?}");
+    }
+}
+
+#[test]
+fn default_output_folder_is_output_slash_stem() {
+    let cwd = tempfile::tempdir().unwrap();
+    relsim().current_dir(cwd.path()).args([&repo(SCENARIO), "--reps", "10", "--quiet"]).assert().success().stderr("");
+    assert!(cwd.path().join("output/gateway-failover/summary.json").exists());
+}
+
+#[test]
+fn json_on_stdout_is_summary_json() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = relsim().args(["run", &repo(SCENARIO), "--reps", "40", "--format", "json", "--out"]).arg(out.path()).assert().success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["scenario"], "gateway-failover");
+    assert_eq!(json["seed"], 11);
+    assert_eq!(json["replications"], 40);
+    let class = &json["architectures"][1]["classes"][0];
+    assert_eq!(json["architectures"][1]["name"], "gateway-failover");
+    assert_eq!(class["name"], "chat");
+    for metric in ["availability", "request_success", "downtime_hours_per_year", "outages_per_year", "blips_per_year", "mttr_hours", "mtbf_hours", "longest_outage_hours", "cost_per_year"] {
+        for field in ["mean", "ci_low", "ci_high"] {
+            assert!(class[metric][field].is_number(), "{metric}.{field}");
+        }
+    }
+    assert!(class["mttr_hours"]["median"]["value"].is_number());
+    assert!(class["mttr_hours"]["p90"]["ci_high"].is_number());
+    for metric in ["cost_per_year", "sla_breach_probability", "sla_credits_per_year"] {
+        assert!(json["architectures"][1][metric]["mean"].is_number(), "{metric}");
+    }
+    assert_eq!(stdout, std::fs::read_to_string(out.path().join("summary.json")).unwrap());
+}
+
+#[test]
+fn csv_and_markdown_formats() {
+    let out = tempfile::tempdir().unwrap();
+    let a = relsim().args([&repo(SCENARIO), "--reps", "20", "--format", "csv", "--out"]).arg(out.path()).assert().success();
+    let csv = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(csv.starts_with("architecture,class,metric,mean,ci_low,ci_high\n"));
+    assert!(csv.contains("gateway-failover,chat,availability,"));
+    assert!(csv.contains("gateway-failover,,sla_breach_probability,"));
+    // 2 architectures × (11 class metrics + 3 architecture metrics) + header
+    assert_eq!(csv.lines().count(), 1 + 2 * (11 + 3));
+    relsim()
+        .args([&repo(SCENARIO), "--reps", "20", "--format", "md", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# relsim report: gateway-failover"));
+}
+
+#[test]
+fn thread_count_gives_byte_identical_json() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |threads: &str| {
+        let a = relsim()
+            .args([&repo("scenarios/multicloud.toml"), "--reps", "200", "--format", "json", "--threads", threads, "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        a.get_output().stdout.clone()
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn set_seed_and_reps_override_the_file() {
+    let out = tempfile::tempdir().unwrap();
+    let a = relsim()
+        .args([&repo(SCENARIO), "--format", "json", "--seed", "99", "--set", "simulation.replications=30", "--set", "components.gateway.repair.median=5m", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(json["seed"], 99);
+    assert_eq!(json["replications"], 30);
+    let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(report.contains("--set components.gateway.repair.median=5m"), "the reproduce command keeps overrides");
+}
+
+#[test]
+fn validate_checks_without_running() {
+    let cwd = tempfile::tempdir().unwrap();
+    relsim()
+        .current_dir(cwd.path())
+        .args(["validate", &repo("scenarios/multicloud.toml")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid").and(predicate::str::contains("3 architectures")));
+    assert!(!cwd.path().join("output").exists(), "validate writes nothing");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[simulation]\nhorizon = 8760\n\n[components.a]\nfailure = \"30d\"\nrepair = \"1h\"\n\n[traffic.api]\nrate = \"1/s\"\n\n[architectures.x]\napi = [\"a\"]\n").unwrap();
+    for sub in [&["validate"][..], &["run"][..], &[][..]] {
+        relsim()
+            .args(sub)
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("bad.toml:2:11").and(predicate::str::contains("help:")).and(predicate::str::contains("a bare number is not a duration")));
+    }
+    relsim().arg(dir.path().join("missing.toml")).assert().code(2).stderr(predicate::str::contains("cannot read scenario"));
+    relsim().args([&repo(SCENARIO), "--reps", "1"]).assert().code(2).stderr(predicate::str::contains("at least 2 replications"));
+    relsim().args([&repo(SCENARIO), "--threads", "0"]).assert().code(2);
+    relsim().args([&repo(SCENARIO), "--format", "xml"]).assert().code(2);
+    relsim().args([&repo(SCENARIO), "--set", "simulation.replicatons=3"]).assert().code(2).stderr(predicate::str::contains("did you mean `replications`?"));
+}
+
+#[test]
+fn an_unwritable_output_folder_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    relsim().args([&repo(SCENARIO), "--reps", "5", "--out"]).arg(&file).assert().code(1).stderr(predicate::str::contains("--out DIR"));
+}
+
+#[test]
+fn help_and_version() {
+    relsim().arg("--help").assert().success().stdout(predicate::str::contains("relsim FILE"));
+    relsim().arg("--version").assert().success().stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    relsim().assert().code(2);
+}

@@ -1,0 +1,13 @@
+//! relsim's integration tests: one binary, one module per concern.
+//!
+//! Statistical tests use fixed seeds and enough replications that their intervals are narrow;
+//! each asserts that the Monte Carlo interval contains an exact value worked out by hand (a
+//! closed form or a small Markov chain solved in `common::ctmc`, independent of the engine).
+
+mod common;
+
+mod cli;
+mod determinism;
+mod exact;
+mod scenario_errors;
+mod shipped;

@@ -1,0 +1,239 @@
+//! Bad input: every error names the file, line and column, says what is wrong and what to
+//! write instead; keys of later versions are refused, never silently ignored.
+
+use relsim::scenario::load_str;
+
+const GOOD: &str = r#"[simulation]
+horizon = "1y"
+replications = 10
+
+[components.auth]
+failure = { dist = "exponential", mean = "30d" }
+repair = { dist = "lognormal", median = "50m", sigma = 1.1 }
+
+[components.provider]
+failure = { dist = "weibull", shape = 0.67, scale = "93h" }
+repair = { dist = "lognormal", median = "46m", sigma = 1.39 }
+
+[routes.llm]
+failover = ["provider"]
+
+[traffic.api]
+rate = "100/s"
+
+[architectures.one]
+api = ["auth", "llm"]
+"#;
+
+/// Loads `text` (with overrides) and returns the rendered errors; panics if it loads.
+fn errors(text: &str, sets: &[&str]) -> String {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    match load_str("s.toml", "s", text, &sets) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e.render(false),
+    }
+}
+
+/// `GOOD` with `from` replaced by `to`.
+fn with(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "{from}");
+    GOOD.replacen(from, to, 1)
+}
+
+#[track_caller]
+fn assert_has(text: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(text.contains(p), "expected {p:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn the_reference_scenario_loads() {
+    assert!(load_str("s.toml", "s", GOOD, &[]).is_ok());
+}
+
+#[test]
+fn unknown_keys_suggest_the_closest_one() {
+    let e = errors(&with("failure = { dist = \"exponential\"", "falure = { dist = \"exponential\""), &[]);
+    assert_has(&e, &["unknown key `falure`", "s.toml:6:1", "did you mean `failure`?"]);
+    let e = errors(&with("[simulation]\n", "[simulaton]\n"), &[]);
+    assert_has(&e, &["unknown key `simulaton`", "did you mean `simulation`?", "s.toml:1:2"]);
+}
+
+#[test]
+fn a_bare_number_is_not_a_duration() {
+    let e = errors(&with("horizon = \"1y\"", "horizon = 8760"), &[]);
+    assert_has(&e, &["simulation.horizon: a bare number is not a duration", "s.toml:2:11", "\"1.5h\""]);
+}
+
+#[test]
+fn bad_units_and_rates() {
+    let e = errors(&with("mean = \"30d\"", "mean = \"30 fortnights\""), &[]);
+    assert_has(&e, &["components.auth.failure.mean", "not a time unit", "s.toml:6"]);
+    let e = errors(&with("rate = \"100/s\"", "rate = 100"), &[]);
+    assert_has(&e, &["traffic.api.rate: a bare number is not a rate", "\"2000/s\""]);
+}
+
+#[test]
+fn unknown_distribution_suggests_the_closest_one() {
+    let e = errors(&with("dist = \"weibull\"", "dist = \"weibul\""), &[]);
+    assert_has(&e, &["components.provider.failure.dist: `weibul` is not allowed here", "did you mean \"weibull\"?", "s.toml:10:20"]);
+}
+
+#[test]
+fn distribution_parameters_are_checked() {
+    let e = errors(&with("shape = 0.67", "shape = -1"), &[]);
+    assert_has(&e, &["components.provider.failure.shape: must be greater than 0"]);
+    let e = errors(&with("sigma = 1.39 }", "}"), &[]);
+    assert_has(&e, &["missing required key `sigma`"]);
+    let e = errors(&with("failure = { dist = \"weibull\", shape = 0.67, scale = \"93h\" }", "failure = \"0s\""), &[]);
+    assert_has(&e, &["components.provider.failure: a time to failure must have a mean above zero"]);
+}
+
+#[test]
+fn unknown_names_suggest_the_closest_one() {
+    let e = errors(&with("api = [\"auth\", \"llm\"]", "api = [\"auht\", \"llm\"]"), &[]);
+    assert_has(&e, &["`auht` is neither a component nor a route", "did you mean `auth`?", "s.toml:20:8"]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nrequires = [\"provder\"]\n"), &[]);
+    assert_has(&e, &["components.auth.requires: no component named `provder`", "did you mean `provider`?"]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\ncrew = \"ops\"\n"), &[]);
+    assert_has(&e, &["no crew named `ops`", "[crews.ops]"]);
+}
+
+#[test]
+fn dependency_and_route_cycles_are_errors() {
+    let text = with("[components.auth]\n", "[components.auth]\nrequires = [\"provider\"]\n")
+        .replacen("[components.provider]\n", "[components.provider]\nwithin = \"auth\"\n", 1);
+    let e = errors(&text, &[]);
+    assert_has(&e, &["dependency cycle", "auth", "provider", "acyclic"]);
+    let e = errors(&with("failover = [\"provider\"]", "failover = [\"provider\", \"llm\"]"), &[]);
+    assert_has(&e, &["route cycle llm -> llm"]);
+}
+
+#[test]
+fn every_architecture_needs_every_class() {
+    let text = GOOD.replace("[traffic.api]\nrate = \"100/s\"\n", "[traffic.api]\nrate = \"100/s\"\n\n[traffic.web]\nrate = \"10/s\"\n");
+    let e = errors(&text, &[]);
+    assert_has(&e, &["architectures.one: no route for traffic class `web`", "add web = ["]);
+    let e = errors(&with("api = [\"auth\", \"llm\"]", "apii = [\"auth\", \"llm\"]"), &[]);
+    assert_has(&e, &["`apii` is not a traffic class", "did you mean `api`?"]);
+}
+
+#[test]
+fn later_features_are_refused_not_ignored() {
+    let cases = [
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { window = \"60s\", min_calls = 20, threshold = 0.5, open_for = \"30s\", half_open_calls = 5 }", "`breaker` is not supported yet"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nretries = 2", "`retries` is not supported yet"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\ntimeout = \"20s\"", "`timeout` is not supported yet"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"cold\"", "\"cold\" is not supported yet"),
+        ("failover = [\"provider\"]", "balance = [\"provider\"]", "`balance` is not supported yet"),
+        ("[components.provider]\n", "[components.provider]\nfails = \"hang\"\n", "\"hang\" is not supported yet"),
+        ("[components.provider]\n", "[components.provider]\ncapacity = 10\n", "`capacity` is not supported yet"),
+        ("[components.provider]\n", "[components.provider]\ndeploys = { every = \"7d\", bad = 0.05, rollback = \"20m\" }\n", "`deploys` is not supported yet"),
+        ("rate = \"100/s\"", "rate = \"100/s\"\nsurges = { every = \"30d\", factor = 3.0, duration = \"2h\" }", "`surges` is not supported yet"),
+        ("rate = \"100/s\"", "rate = \"100/s\"\ntimeout = \"60s\"", "`timeout` is not supported yet"),
+        ("rate = \"100/s\"", "rate = \"100/s\"\ncost_per_failed_request = 0.01", "`cost_per_failed_request` is not supported yet"),
+    ];
+    for (from, to, expect) in cases {
+        let e = errors(&with(from, to), &[]);
+        assert_has(&e, &[expect, "s.toml:"]);
+    }
+    let modes = GOOD.replace(
+        "[components.provider]\nfailure = { dist = \"weibull\", shape = 0.67, scale = \"93h\" }\nrepair = { dist = \"lognormal\", median = \"46m\", sigma = 1.39 }\n",
+        "[components.provider.modes.down]\nfailure = \"30d\"\nrepair = \"1h\"\n",
+    );
+    let e = errors(&modes, &[]);
+    assert_has(&e, &["`modes` is not supported yet"]);
+    assert!(!e.contains("missing required key `failure`"), "modes must not also produce missing-key noise:\n{e}");
+    // The explicit defaults are accepted.
+    let ok = with("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"hot\"").replacen("[components.provider]\n", "[components.provider]\nfails = \"fast\"\n", 1);
+    assert!(load_str("s.toml", "s", &ok, &[]).is_ok());
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let e = errors(&with("[traffic.api]", "[traffic.api"), &[]);
+    assert_has(&e, &["TOML syntax error", "s.toml:16:13"]);
+}
+
+#[test]
+fn pools_need_need() {
+    let e = errors(&with("[components.auth]\n", "[components.auth]\ncount = 4\n"), &[]);
+    assert_has(&e, &["count = 4 without need", "add need = K"]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\ncount = 4\nneed = 5\n"), &[]);
+    assert_has(&e, &["need = 5 is more than count = 4"]);
+}
+
+#[test]
+fn profiles_are_checked() {
+    let e = errors(&with("rate = \"100/s\"", "rate = \"100/s\"\nprofile = [1, 1, 1]"), &[]);
+    assert_has(&e, &["traffic.api.profile: has 3 values, expected 24"]);
+    let twos = vec!["2"; 24].join(", ");
+    let e = errors(&with("rate = \"100/s\"", &format!("rate = \"100/s\"\nprofile = [{twos}]")), &[]);
+    assert_has(&e, &["average 2.0000, not 1", "divide every value by 2.0000"]);
+}
+
+#[test]
+fn overrides_are_checked_and_located_in_the_argument() {
+    let e = errors(GOOD, &["simulation.replicatons=5"]);
+    assert_has(&e, &["unknown key `replicatons`", "--set:1:12", "did you mean `replications`?"]);
+    let e = errors(GOOD, &["components.auth.repair.median=30x"]);
+    assert_has(&e, &["components.auth.repair.median", "--set:1:31"]);
+    let e = errors(GOOD, &["simulation.horizon.years=1"]);
+    assert_has(&e, &["is a string, not a table"]);
+    let e = errors(GOOD, &["no-equals-sign"]);
+    assert_has(&e, &["expected key.path=value"]);
+    let ok = load_str("s.toml", "s", GOOD, &["components.auth.repair.median=30m".to_string(), "simulation.replications=200".to_string()]).ok().unwrap();
+    assert_eq!(ok.model.replications, 200);
+}
+
+#[test]
+fn every_problem_is_reported_in_one_pass() {
+    let text = with("horizon = \"1y\"", "horizon = 1").replace("rate = \"100/s\"", "rate = \"fast\"").replace("sigma = 1.1", "sigma = \"1.1\"");
+    let e = errors(&text, &[]);
+    assert_has(&e, &["simulation.horizon", "traffic.api.rate", "components.auth.repair.sigma", "remove the quotes: 1.1"]);
+}
+
+#[test]
+fn missing_sections_say_what_to_add() {
+    let e = errors("[simulation]\nhorizon = \"1y\"\n", &[]);
+    assert_has(&e, &["missing [components]", "missing [traffic]", "missing [architectures]"]);
+    let e = errors(&GOOD.replace("[simulation]\nhorizon = \"1y\"\nreplications = 10\n", ""), &[]);
+    assert_has(&e, &["missing required key `simulation`"]);
+    let e = errors(&with("replications = 10", "replications = 1"), &[]);
+    assert_has(&e, &["simulation.replications: 1 is outside", "at least 2 replications"]);
+}
+
+#[test]
+fn sla_and_slo_names_are_resolved() {
+    let e = errors(&format!("{GOOD}\n[sla]\ntarget = 0.999\nclass = \"apj\"\n"), &[]);
+    assert_has(&e, &["sla.class: `apj` is not a traffic class", "did you mean `api`?"]);
+    let e = errors(&format!("{GOOD}\n[[slo]]\narchitecture = \"one\"\nclass = \"api\"\nmetric = \"availabilty\"\nmin = 0.99\n"), &[]);
+    assert_has(&e, &["`availabilty` is not a metric", "did you mean `availability`?"]);
+    let e = errors(&format!("{GOOD}\n[sla]\ntarget = 0.999\nperiod = \"year\"\n"), &["simulation.horizon=30d"]);
+    assert_has(&e, &["shorter than one SLA period"]);
+}
+
+#[test]
+fn warnings_do_not_stop_a_run() {
+    let text = format!("{GOOD}\n[components.unused]\nfailure = \"30d\"\nrepair = \"1h\"\ngrace = \"5m\"\n");
+    let loaded = load_str("s.toml", "s", &text, &[]).ok().unwrap();
+    let rendered = relsim::diagnostic::render(&loaded.sources, &loaded.warnings, false);
+    assert!(rendered.contains("components.unused: not used by any architecture"), "{rendered}");
+    assert!(rendered.contains("has no effect"), "{rendered}");
+}
+
+#[test]
+fn absurd_sizes_are_errors_not_crashes() {
+    let e = errors(&with("horizon = \"1y\"", "horizon = \"1e308y\""), &[]);
+    assert_has(&e, &["too long to represent"]);
+    let e = errors(&format!("{GOOD}\n[sla]\ntarget = 0.999\n"), &["simulation.horizon=2000000y"]);
+    assert_has(&e, &["needs too much memory"]);
+    // A dependency chain far deeper than any call stack would allow.
+    let mut text = GOOD.to_string();
+    for i in 0..20_000 {
+        text.push_str(&format!("\n[components.c{i}]\nfailure = \"30d\"\nrepair = \"1h\"\nrequires = [\"c{}\"]\n", (i + 1) % 20_000));
+    }
+    let e = errors(&text, &[]);
+    assert_has(&e, &["dependency cycle"]);
+}
