@@ -209,6 +209,12 @@ fn run(args: RunArgs) -> i32 {
         model.seed = seed;
     }
     let model = &loaded.model;
+    if !args.quiet && !model.slos.is_empty() {
+        eprintln!(
+            "relsim: note: the {} [[slo]] check(s) in this file were validated; they are evaluated by `relsim check`, which comes in a later version",
+            model.slos.len()
+        );
+    }
     if !args.quiet {
         eprintln!(
             "relsim: {} architecture(s) × {} class(es), {} replications of {}, seed {}",

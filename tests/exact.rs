@@ -437,3 +437,22 @@ fn sla_breaches_and_credits() {
     assert_eq!(a.sla_breach_probability.unwrap().mean, Some(0.0));
     assert_eq!(a.sla_credits_per_year.unwrap().mean, Some(0.0));
 }
+
+/// A region takes both failover members down in the same instant (the secondary through a
+/// dependency): that is no switch-over, so no switch can fail. With `switch_success = 0` a
+/// switch attempt would leave the route stuck waiting for the primary; instead the secondary,
+/// back first, serves. Everything is fixed, so the answer is exact: region down 10 h → 15 h,
+/// primary's own repair keeps it down until 22 h, the route is down only 10 h → 15 h.
+#[test]
+fn a_common_cause_on_every_member_is_not_a_switch_over() {
+    let text = "[simulation]\nhorizon = \"20h\"\nreplications = 2\n\n\
+[components.region]\nfailure = \"10h\"\nrepair = \"5h\"\n\n\
+[components.link]\nwithin = \"region\"\nfailure = \"1000y\"\nrepair = \"1h\"\n\n\
+[components.primary]\nwithin = \"region\"\nfailure = \"12h\"\nrepair = \"10h\"\n\n\
+[components.secondary]\nrequires = [\"link\"]\nfailure = \"1000y\"\nrepair = \"1h\"\n\n\
+[routes.fo]\nfailover = [\"primary\", \"secondary\"]\nswitch_success = 0.0\n\n\
+[traffic.api]\nrate = \"1/s\"\n\n[architectures.one]\napi = [\"fo\"]\n";
+    let c = class(&run(text, &[]), "one", "api").clone();
+    assert_eq!(c.availability.mean, Some(0.75), "down from 10 h to 15 h of 20 h");
+    assert_eq!(c.outages_per_year.mean, Some(8760.0 / 20.0));
+}

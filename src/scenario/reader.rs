@@ -241,11 +241,11 @@ pub fn boolean(ctx: &mut Ctx, node: &Node, path: &str) -> Option<bool> {
     }
 }
 
-/// Reads a duration string into seconds.
-pub fn duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
-    let help = format!("write a number with a unit in quotes, for example \"90s\", \"45m\", \"1.5h\", \"30d\" (units: {UNIT_NAMES})");
+/// Reads a string written with a unit (a duration or a rate) through `parse`; `what` names it
+/// in messages ("a duration") and `help` shows how to write one.
+fn with_unit(ctx: &mut Ctx, node: &Node, path: &str, what: &str, parse: fn(&str) -> Result<f64, String>, help: String) -> Option<f64> {
     match &node.value {
-        Value::String(s) => match parse_duration(s) {
+        Value::String(s) => match parse(s) {
             Ok(v) => Some(v),
             Err(e) => {
                 ctx.error(&node.origin, format!("{path}: {e}"), help);
@@ -253,36 +253,26 @@ pub fn duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
             }
         },
         Value::Integer(_) | Value::Float(_) => {
-            ctx.error(&node.origin, format!("{path}: a bare number is not a duration"), help);
+            ctx.error(&node.origin, format!("{path}: a bare number is not {what}"), help);
             None
         }
         other => {
-            ctx.error(&node.origin, format!("{path}: expected a duration, found {}", other.type_name()), help);
+            ctx.error(&node.origin, format!("{path}: expected {what}, found {}", other.type_name()), help);
             None
         }
     }
 }
 
+/// Reads a duration string into seconds.
+pub fn duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
+    let help = format!("write a number with a unit in quotes, for example \"90s\", \"45m\", \"1.5h\", \"30d\" (units: {UNIT_NAMES})");
+    with_unit(ctx, node, path, "a duration", parse_duration, help)
+}
+
 /// Reads a rate string into events per second.
 pub fn rate(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     let help = format!("write a number per unit in quotes, for example \"2000/s\", \"30/min\", \"1/h\" (units: {UNIT_NAMES})");
-    match &node.value {
-        Value::String(s) => match parse_rate(s) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                ctx.error(&node.origin, format!("{path}: {e}"), help);
-                None
-            }
-        },
-        Value::Integer(_) | Value::Float(_) => {
-            ctx.error(&node.origin, format!("{path}: a bare number is not a rate"), help);
-            None
-        }
-        other => {
-            ctx.error(&node.origin, format!("{path}: expected a rate, found {}", other.type_name()), help);
-            None
-        }
-    }
+    with_unit(ctx, node, path, "a rate", parse_rate, help)
 }
 
 /// Reads an array, with its items.

@@ -8,6 +8,11 @@
 //! only to what it touches. Route nodes keep counts of members up (`all`, `any`, `k_of_n`) or a
 //! small state machine (`failover`). A class root's changes go to [`accounting`].
 //!
+//! Each event settles in two phases, so nothing decides on a state that is about to change in
+//! the same instant: first component states propagate through the whole dependency graph, then
+//! route nodes are updated in index order, which puts every node after its members. (A region
+//! that takes down both members of a failover at once is therefore not seen as a switch-over.)
+//!
 //! The loop does no I/O and, after the first replication on a thread, no heap allocation.
 
 pub mod accounting;
@@ -15,6 +20,7 @@ pub mod plan;
 pub mod queue;
 pub mod rng;
 
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rand::RngExt;
@@ -92,7 +98,10 @@ pub struct Engine<'m> {
     failover: Vec<Failover>,
     rng_switch: Vec<Stream>,
     comp_stack: Vec<u32>,
-    node_stack: Vec<(u32, u32, bool)>,
+    /// Components whose effective state changed in the current event.
+    changed: Vec<u32>,
+    /// Member changes waiting to be delivered, smallest node first.
+    pending: BinaryHeap<Reverse<(u32, u32, bool)>>,
     /// What the replication's accounts saw; read it after [`Engine::run`].
     pub accounts: Accounts,
     /// Events processed in the last replication.
@@ -123,7 +132,8 @@ impl<'m> Engine<'m> {
             failover: vec![Failover::Serving(0); plan.failovers.len()],
             rng_switch: vec![placeholder; plan.failovers.len()],
             comp_stack: Vec::with_capacity(plan.comp_units.len()),
-            node_stack: Vec::with_capacity(plan.comp_refs.total() + plan.nodes.len() + 1),
+            changed: Vec::with_capacity(plan.comp_units.len()),
+            pending: BinaryHeap::with_capacity(plan.comp_refs.total() + plan.node_parents.total() + 1),
             accounts: Accounts::new(model),
             events: 0,
         }
@@ -277,17 +287,15 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Propagates a change of component `c`'s effective state to the routes that use it and to
-    /// the components that depend on it.
+    /// Settles a change of component `c`'s effective state: first through every component that
+    /// depends on it, then through the routes that use any component that changed.
     fn component_changed(&mut self, c: usize) {
+        self.changed.clear();
         self.comp_stack.push(c as u32);
         while let Some(c) = self.comp_stack.pop() {
             let c = c as usize;
+            self.changed.push(c as u32);
             let up = self.blocked[c] == 0;
-            for k in 0..self.plan.comp_refs.row(c).len() {
-                let (node, pos) = self.plan.comp_refs.row(c)[k];
-                self.member_changed(node, pos, up);
-            }
             for k in 0..self.plan.comp_edges.row(c).len() {
                 let e = self.plan.comp_edges.row(c)[k] as usize;
                 let edge = self.plan.edges[e];
@@ -313,6 +321,14 @@ impl<'m> Engine<'m> {
                 }
             }
         }
+        for k in 0..self.changed.len() {
+            let c = self.changed[k] as usize;
+            let up = self.blocked[c] == 0;
+            for &(node, pos) in self.plan.comp_refs.row(c) {
+                self.pending.push(Reverse((node, pos, up)));
+            }
+        }
+        self.drain_nodes();
     }
 
     // ---- routes ----------------------------------------------------------------------------
@@ -322,15 +338,11 @@ impl<'m> Engine<'m> {
         if m & NODE_BIT != 0 { self.node_up[(m & !NODE_BIT) as usize] } else { self.blocked[m as usize] == 0 }
     }
 
-    /// Delivers "member `pos` of `node` is now `up`" and everything that follows from it.
-    fn member_changed(&mut self, node: u32, pos: u32, up: bool) {
-        self.node_stack.push((node, pos, up));
-        self.drain_nodes();
-    }
-
-    /// Delivers queued member changes until the route graph is settled.
+    /// Delivers pending member changes, smallest node first, until the route graph is settled.
+    /// Members have smaller indices than the nodes that use them, so a node is updated only
+    /// once every change to its members in this instant has been applied.
     fn drain_nodes(&mut self) {
-        while let Some((n, pos, up)) = self.node_stack.pop() {
+        while let Some(Reverse((n, pos, up))) = self.pending.pop() {
             let n = n as usize;
             let before = self.node_up[n];
             match self.plan.nodes[n] {
@@ -357,9 +369,8 @@ impl<'m> Engine<'m> {
         if acc != NONE {
             self.accounts.change(acc as usize, up, self.now);
         }
-        for k in 0..self.plan.node_parents.row(n).len() {
-            let (p, pos) = self.plan.node_parents.row(n)[k];
-            self.node_stack.push((p, pos, up));
+        for &(p, pos) in self.plan.node_parents.row(n) {
+            self.pending.push(Reverse((p, pos, up)));
         }
     }
 

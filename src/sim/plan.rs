@@ -241,7 +241,10 @@ impl Plan {
         for (n, ms) in node_members.iter().enumerate() {
             for (pos, &m) in ms.iter().enumerate() {
                 if m & NODE_BIT != 0 {
-                    parents[(m & !NODE_BIT) as usize].push((n as u32, pos as u32));
+                    let member = (m & !NODE_BIT) as usize;
+                    // The engine settles nodes in index order; model::compile guarantees this.
+                    debug_assert!(member < n, "route node {n} uses node {member}, which comes after it");
+                    parents[member].push((n as u32, pos as u32));
                 }
             }
         }
