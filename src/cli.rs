@@ -157,16 +157,25 @@ fn validate(args: ValidateArgs) -> i32 {
     };
     let m = &loaded.model;
     println!(
-        "{}: valid. {} components, {} traffic classes, {} architectures; {} replications of {}, seed {}.",
+        "{}: valid. {}, {}, {}; {} replications of {}, seed {}.",
         args.scenario.file.display(),
-        m.components.len(),
-        m.classes.len(),
-        m.architectures.len(),
+        count(m.components.len(), "component"),
+        count(m.classes.len(), "traffic class"),
+        count(m.architectures.len(), "architecture"),
         m.replications,
         format_duration(m.horizon),
         m.seed
     );
     0
+}
+
+/// `1 architecture`, `3 architectures`, `2 traffic classes`.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with("ss")) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        _ => format!("{n} {noun}s"),
+    }
 }
 
 fn shell_quote(s: &str) -> String {
@@ -217,9 +226,9 @@ fn run(args: RunArgs) -> i32 {
     }
     if !args.quiet {
         eprintln!(
-            "relsim: {} architecture(s) × {} class(es), {} replications of {}, seed {}",
-            model.architectures.len(),
-            model.classes.len(),
+            "relsim: {} × {}, {} replications of {}, seed {}",
+            count(model.architectures.len(), "architecture"),
+            count(model.classes.len(), "traffic class"),
             model.replications,
             format_duration(model.horizon),
             model.seed
