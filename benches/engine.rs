@@ -11,7 +11,8 @@ fn scenario_replication(c: &mut Criterion) {
         let path = std::path::PathBuf::from(format!("scenarios/{name}.toml"));
         let Ok(loaded) = load(&path, &[]) else { continue };
         let model = loaded.model;
-        let plan = Plan::new(&model);
+        let all: Vec<usize> = (0..model.architectures.len()).collect();
+        let plan = Plan::new(&model, &all);
         let mut engine = Engine::new(&model, &plan);
         let mut rep = 0u64;
         c.bench_function(&format!("one replication of {name}"), |b| {

@@ -456,3 +456,41 @@ fn a_common_cause_on_every_member_is_not_a_switch_over() {
     assert_eq!(c.availability.mean, Some(0.75), "down from 10 h to 15 h of 20 h");
     assert_eq!(c.outages_per_year.mean, Some(8760.0 / 20.0));
 }
+
+fn cold_pair(switch_success: f64, reps: u32, seed: u64) -> String {
+    format!(
+        "{}[crews.ops]\nsize = 1\n\n{}{}[routes.pair]\nfailover = [\"a\", \"b\"]\nstandby = \"cold\"\nswitch_success = {switch_success}\n\n[traffic.api]\nrate = \"1/s\"\n\n[architectures.cold]\napi = [\"pair\"]\n\n[architectures.single]\napi = [\"a\"]\n",
+        simulation(reps, seed),
+        exp_component("a", "crew = \"ops\""),
+        exp_component("b", "crew = \"ops\""),
+    )
+}
+
+/// Cold standby with a perfect switch and one crew: states both up / one down / both down, and
+/// only the serving unit can fail: (μ² + λμ) / (μ² + λμ + λ²).
+#[test]
+fn cold_standby_with_one_crew() {
+    let s = run(&cold_pair(1.0, 2000, 22), &[]);
+    let (l, m) = (LAMBDA, MU);
+    let exact = (m * m + l * m) / (m * m + l * m + l * l);
+    assert!((exact - 0.99990100).abs() < 1e-8);
+    let c = class(&s, "cold", "api");
+    assert_covers("cold standby", &c.availability, exact, 2e-5);
+    let hot = (m * m + 2.0 * l * m) / (m * m + 2.0 * l * m + 2.0 * l * l);
+    assert!(!c.availability.contains(hot), "a cold spare must fail less than a hot one");
+    // The same unit `a` used alone in another architecture keeps running as usual: it lives in
+    // another world, with the same random numbers.
+    assert_covers("a alone", &class(&s, "single", "api").availability, single_availability(), 2e-4);
+}
+
+/// Cold standby whose switch-over works with probability c; a failed one leaves the route down
+/// until the failed member is repaired: (μ² + cλμ) / (μ² + λμ + cλ²).
+#[test]
+fn cold_standby_with_imperfect_switch() {
+    let c = 0.9;
+    let s = run(&cold_pair(c, 2000, 23), &[]);
+    let (l, m) = (LAMBDA, MU);
+    let exact = (m * m + c * l * m) / (m * m + l * m + c * l * l);
+    assert!((exact - 0.99892089).abs() < 1e-8);
+    assert_covers("cold standby, switch success 0.9", &class(&s, "cold", "api").availability, exact, 6e-5);
+}

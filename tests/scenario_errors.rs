@@ -125,7 +125,6 @@ fn later_features_are_refused_not_ignored() {
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { window = \"60s\", min_calls = 20, threshold = 0.5, open_for = \"30s\", half_open_calls = 5 }", "`breaker` is not supported yet"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nretries = 2", "`retries` is not supported yet"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\ntimeout = \"20s\"", "`timeout` is not supported yet"),
-        ("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"cold\"", "\"cold\" is not supported yet"),
         ("failover = [\"provider\"]", "balance = [\"provider\"]", "`balance` is not supported yet"),
         ("[components.provider]\n", "[components.provider]\nfails = \"hang\"\n", "\"hang\" is not supported yet"),
         ("[components.provider]\n", "[components.provider]\ncapacity = 10\n", "`capacity` is not supported yet"),
@@ -148,6 +147,19 @@ fn later_features_are_refused_not_ignored() {
     // The explicit defaults are accepted.
     let ok = with("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"hot\"").replacen("[components.provider]\n", "[components.provider]\nfails = \"fast\"\n", 1);
     assert!(load_str("s.toml", "s", &ok, &[]).is_ok());
+}
+
+#[test]
+fn cold_standby_members_are_private_components() {
+    let e = errors(&with("failover = [\"provider\"]", "failover = [\"provider\", \"auth\"]\nstandby = \"cold\""), &[]);
+    assert_has(&e, &["`auth` is a cold standby member", "architecture `one` also uses `auth` outside this route", "s.toml:14:25"]);
+    let text = with("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"cold\"")
+        .replacen("[components.auth]\n", "[components.auth]\nrequires = [\"provider\"]\n", 1);
+    let e = errors(&text, &[]);
+    assert_has(&e, &["`auth` depends on it in architecture `one`"]);
+    let text = GOOD.replace("[routes.llm]\nfailover = [\"provider\"]\n", "[routes.inner]\nall = [\"provider\"]\n\n[routes.llm]\nfailover = [\"inner\"]\nstandby = \"cold\"\n");
+    let e = errors(&text, &[]);
+    assert_has(&e, &["`inner` is a route; a cold standby's members must be components"]);
 }
 
 #[test]

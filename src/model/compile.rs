@@ -117,6 +117,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
             }
         }
         let nodes = std::mem::take(&mut b.nodes);
+        check_cold_members(ctx, sc, &a.name.text, &nodes, &components);
         architectures.push(Architecture { name: a.name.text.clone(), description: a.description.clone(), nodes, class_roots });
     }
 
@@ -302,6 +303,53 @@ fn check_dependency_cycles(ctx: &mut Ctx, sc: &Scenario, comps: &[Component]) {
     }
 }
 
+/// A cold standby member's history depends on its route (it does not fail while another member
+/// serves), so within its architecture nothing else may use it: no other route, no class, and no
+/// component through `within` or `requires`.
+fn check_cold_members(ctx: &mut Ctx, sc: &Scenario, arch: &str, nodes: &[RouteNode], comps: &[Component]) {
+    let mut used = vec![false; comps.len()];
+    for n in nodes {
+        for m in &n.members {
+            if let Member::Component(c) = *m {
+                used[c] = true;
+            }
+        }
+    }
+    mark_dependencies(comps, &mut used);
+    for (ni, n) in nodes.iter().enumerate() {
+        let NodeKind::Failover(f) = &n.kind else { continue };
+        if !f.cold {
+            continue;
+        }
+        let spec = sc.routes.iter().find(|r| r.name.text == n.name);
+        for (pos, m) in n.members.iter().enumerate() {
+            let Member::Component(c) = *m else { continue };
+            let origin = spec.and_then(|r| r.members.get(pos)).map(|x| x.origin.clone());
+            let elsewhere = nodes.iter().enumerate().any(|(nj, other)| nj != ni && other.members.contains(m));
+            let dependents: Vec<&str> = comps
+                .iter()
+                .enumerate()
+                .filter(|(x, d)| used[*x] && (d.within == Some(c) || d.requires.contains(&c)))
+                .map(|(_, d)| d.name.as_str())
+                .collect();
+            let problem = if elsewhere {
+                Some(format!("architecture `{arch}` also uses `{}` outside this route", comps[c].name))
+            } else if !dependents.is_empty() {
+                Some(format!("`{}` depends on it in architecture `{arch}`", dependents.join("`, `")))
+            } else {
+                None
+            };
+            if let (Some(problem), Some(origin)) = (problem, origin) {
+                ctx.error(
+                    &origin,
+                    format!("routes.{}: `{}` is a cold standby member, whose history depends on this route, but {problem}", n.name, comps[c].name),
+                    "use a separate component for the cold spare, or write standby = \"hot\"",
+                );
+            }
+        }
+    }
+}
+
 /// Marks every component that a used component depends on as used (it is simulated).
 fn mark_dependencies(comps: &[Component], used: &mut [bool]) {
     let mut stack: Vec<usize> = (0..comps.len()).filter(|&i| used[i]).collect();
@@ -405,7 +453,19 @@ impl ArchBuilder<'_> {
                 NodeKind::Gate { need: *need }
             }
             RouteForm::Failover(f) => {
-                NodeKind::Failover(Failover { switchover: f.switchover, switch_success: f.switch_success, failback: f.failback })
+                if f.cold {
+                    for (m, name) in members.iter().zip(&r.members) {
+                        if let Member::Node(_) = m {
+                            ctx.error(
+                                &name.origin,
+                                format!("{path}: `{}` is a route; a cold standby's members must be components", name.text),
+                                "list the components themselves, or write standby = \"hot\"",
+                            );
+                            return None;
+                        }
+                    }
+                }
+                NodeKind::Failover(Failover { switchover: f.switchover, switch_success: f.switch_success, failback: f.failback, cold: f.cold })
             }
         };
         Some(RouteNode { name: r.name.text.clone(), kind, members })

@@ -136,6 +136,8 @@ pub struct Failover {
     pub switch_success: f64,
     /// Return to an earlier member when it is repaired.
     pub failback: bool,
+    /// Cold standby: members (components) that are not serving do not fail.
+    pub cold: bool,
 }
 
 /// One node of an architecture's route graph.
@@ -210,6 +212,14 @@ pub struct Slo {
     pub min: Option<f64>,
     /// Upper bound.
     pub max: Option<f64>,
+}
+
+impl Architecture {
+    /// Whether some failover of this architecture is a cold standby (its component histories
+    /// then depend on the architecture, so it is simulated in its own event loop).
+    pub fn has_cold_standby(&self) -> bool {
+        self.nodes.iter().any(|n| matches!(&n.kind, NodeKind::Failover(f) if f.cold))
+    }
 }
 
 impl Model {

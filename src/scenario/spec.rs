@@ -103,6 +103,10 @@ pub struct FailoverSpec {
     pub switch_success: f64,
     /// Whether to return to an earlier member when it is repaired.
     pub failback: bool,
+    /// Cold standby: members that are not serving do not fail.
+    pub cold: bool,
+    /// Where `standby` was written, if it was.
+    pub standby_origin: Option<Origin>,
 }
 
 /// `[routes.NAME]`.
@@ -523,18 +527,11 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
                 Some(n) => reader::boolean(ctx, n, &join(path, "failback"))?,
                 None => true,
             };
-            if let Some(n) = t.get("standby") {
-                let w = reader::word(ctx, n, &join(path, "standby"), &["hot", "cold"])?;
-                if w == "cold" {
-                    ctx.error(
-                        &n.origin,
-                        format!("{}: \"cold\" is not supported yet (cold standby members that do not fail while idle come in a later version)", join(path, "standby")),
-                        "remove `standby` or write standby = \"hot\" for now",
-                    );
-                    return None;
-                }
-            }
-            (RouteForm::Failover(FailoverSpec { switchover, switch_success, failback }), form_node)
+            let (cold, standby_origin) = match t.get("standby") {
+                Some(n) => (reader::word(ctx, n, &join(path, "standby"), &["hot", "cold"])? == "cold", Some(n.origin.clone())),
+                None => (false, None),
+            };
+            (RouteForm::Failover(FailoverSpec { switchover, switch_success, failback, cold, standby_origin }), form_node)
         }
     };
     let members: Vec<Name> = reader::names(ctx, members_node, &join(path, form_name), member_example)?

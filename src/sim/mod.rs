@@ -38,6 +38,8 @@ const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Up,
+    /// Up but idle: a cold standby member that is not serving; its failure clock is stopped.
+    Standby,
     Detecting,
     Waiting,
     Repairing,
@@ -96,6 +98,13 @@ pub struct Engine<'m> {
     node_up: Vec<bool>,
     node_count: Vec<u32>,
     failover: Vec<Failover>,
+    /// The member each failover serves from (`NONE` when none serves).
+    serving: Vec<u32>,
+    /// Whether a component's up units are running: false for a cold standby member that is
+    /// not serving.
+    active: Vec<bool>,
+    /// Remaining time to failure of a unit in standby.
+    remaining: Vec<f64>,
     rng_switch: Vec<Stream>,
     comp_stack: Vec<u32>,
     /// Components whose effective state changed in the current event.
@@ -130,6 +139,9 @@ impl<'m> Engine<'m> {
             node_up: vec![true; plan.nodes.len()],
             node_count: vec![0; plan.nodes.len()],
             failover: vec![Failover::Serving(0); plan.failovers.len()],
+            serving: vec![0; plan.failovers.len()],
+            active: vec![true; plan.comp_units.len()],
+            remaining: vec![0.0; units],
             rng_switch: vec![placeholder; plan.failovers.len()],
             comp_stack: Vec::with_capacity(plan.comp_units.len()),
             changed: Vec::with_capacity(plan.comp_units.len()),
@@ -137,6 +149,11 @@ impl<'m> Engine<'m> {
             accounts: Accounts::new(model),
             events: 0,
         }
+    }
+
+    /// The architectures this engine simulates (model indices).
+    pub fn archs(&self) -> &[usize] {
+        &self.plan.archs
     }
 
     /// Runs replication `rep` of the model's seed; the outcome is left in `self.accounts`.
@@ -188,16 +205,27 @@ impl<'m> Engine<'m> {
         }
         for (f, fp) in self.plan.failovers.iter().enumerate() {
             self.failover[f] = Failover::Serving(0);
+            self.serving[f] = 0;
             self.rng_switch[f] = rng::stream(seed, rep, fp.stream);
+        }
+        for c in 0..self.active.len() {
+            // A cold standby member runs only while it serves; at first the first member serves.
+            let f = self.plan.comp_cold[c];
+            self.active[c] = f == NONE || self.plan.node_members.row(self.plan.failovers[f as usize].node as usize)[0] == c as u32;
         }
         for u in 0..self.plan.units() {
             let (up, down) = self.plan.unit_streams[u];
             self.rng_up[u] = rng::stream(seed, rep, up);
             self.rng_down[u] = rng::stream(seed, rep, down);
-            self.phase[u] = Phase::Up;
             let c = self.plan.unit_comp[u] as usize;
             let t = self.model.components[c].failure.sample(&mut self.rng_up[u]);
-            self.queue.set(u, t);
+            if self.active[c] {
+                self.phase[u] = Phase::Up;
+                self.queue.set(u, t);
+            } else {
+                self.phase[u] = Phase::Standby;
+                self.remaining[u] = t;
+            }
         }
     }
 
@@ -208,8 +236,8 @@ impl<'m> Engine<'m> {
             Phase::Up => self.unit_fails(u),
             Phase::Detecting => self.request_repair(u),
             Phase::Repairing => self.unit_repaired(u),
-            // A waiting unit has no timer; nothing to do if one is ever seen.
-            Phase::Waiting => self.queue.cancel(u),
+            // Waiting and standby units have no timer; nothing to do if one is ever seen.
+            Phase::Waiting | Phase::Standby => self.queue.cancel(u),
         }
     }
 
@@ -257,10 +285,16 @@ impl<'m> Engine<'m> {
 
     fn unit_repaired(&mut self, u: usize) {
         let c = self.plan.unit_comp[u] as usize;
-        self.phase[u] = Phase::Up;
         self.units_up[c] += 1;
-        let t = self.now + self.model.components[c].failure.sample(&mut self.rng_up[u]);
-        self.queue.set(u, t);
+        let life = self.model.components[c].failure.sample(&mut self.rng_up[u]);
+        if self.active[c] {
+            self.phase[u] = Phase::Up;
+            self.queue.set(u, self.now + life);
+        } else {
+            self.phase[u] = Phase::Standby;
+            self.queue.cancel(u);
+            self.remaining[u] = life;
+        }
         let crew = self.plan.comp_crew[c];
         if crew != NONE {
             match self.crew_wait[crew as usize].pop() {
@@ -409,6 +443,55 @@ impl<'m> Engine<'m> {
             }
         }
         self.node_up[fp.node as usize] = matches!(self.failover[f], Failover::Serving(_));
+        self.sync_standby(f);
+    }
+
+    /// After failover `f` changed state: in a cold standby, the member that now serves starts
+    /// running and the one that stopped serving goes idle, keeping its remaining life.
+    fn sync_standby(&mut self, f: usize) {
+        let now_serving = match self.failover[f] {
+            Failover::Serving(i) => i,
+            _ => NONE,
+        };
+        let before = self.serving[f];
+        if now_serving == before {
+            return;
+        }
+        self.serving[f] = now_serving;
+        let fp = self.plan.failovers[f];
+        if !fp.cold {
+            return;
+        }
+        let members = self.plan.node_members.row(fp.node as usize);
+        if before != NONE {
+            self.set_active(members[before as usize] as usize, false);
+        }
+        if now_serving != NONE {
+            self.set_active(members[now_serving as usize] as usize, true);
+        }
+    }
+
+    /// Starts or stops the failure clocks of component `c`'s up units.
+    fn set_active(&mut self, c: usize, active: bool) {
+        if self.active[c] == active {
+            return;
+        }
+        self.active[c] = active;
+        let first = self.plan.comp_first_unit[c] as usize;
+        for u in first..first + self.plan.comp_units[c] as usize {
+            match (self.phase[u], active) {
+                (Phase::Up, false) => {
+                    self.remaining[u] = self.queue.time(u) - self.now;
+                    self.queue.cancel(u);
+                    self.phase[u] = Phase::Standby;
+                }
+                (Phase::Standby, true) => {
+                    self.queue.set(u, self.now + self.remaining[u]);
+                    self.phase[u] = Phase::Up;
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Member `i` serves, or an earlier healthy member if failback is on.
@@ -450,6 +533,7 @@ impl<'m> Engine<'m> {
             self.switch_from(f, from);
         }
         self.node_up[node] = matches!(self.failover[f], Failover::Serving(_));
+        self.sync_standby(f);
         if self.node_up[node] != before {
             self.node_changed(node);
             self.drain_nodes();

@@ -1,7 +1,11 @@
 //! The engine's static view of a model, built once per run: flat arrays indexed by unit,
 //! component, dependency edge and route node, so the event loop follows indices and never
-//! looks anything up by name. All architectures' route graphs are flattened into one node array
-//! and evaluated in the same event loop over the same component history (common random numbers).
+//! looks anything up by name.
+//!
+//! A plan covers one *world*: a set of architectures evaluated in the same event loop over the
+//! same component history (common random numbers). Architectures whose component histories
+//! depend on their own routes (cold standby) each get a world of their own; all others share
+//! one. See [`worlds`].
 
 use crate::model::{Member, Model, NodeKind};
 use crate::sim::rng::{name_id, stream_id, Purpose};
@@ -42,6 +46,8 @@ pub struct FailoverPlan {
     pub switch_success: f64,
     /// Fail back to earlier members.
     pub failback: bool,
+    /// Cold standby: member components that are not serving do not fail.
+    pub cold: bool,
     /// Stream id of the switch coin.
     pub stream: u64,
 }
@@ -89,15 +95,21 @@ impl<T: Clone> Rows<T> {
     }
 }
 
-/// The static plan of a model.
+/// The static plan of one world of a model.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// Architectures simulated in this world (model indices).
+    pub archs: Vec<usize>,
+    /// For each component: the cold failover it is a member of in this world (`NONE` if none).
+    pub comp_cold: Vec<u32>,
     /// Component of each unit.
     pub unit_comp: Vec<u32>,
     /// Stream ids (up, down) of each unit.
     pub unit_streams: Vec<(u64, u64)>,
     /// Units of each component (0 for components no architecture uses).
     pub comp_units: Vec<u32>,
+    /// First unit of each component (units of a component are contiguous).
+    pub comp_first_unit: Vec<u32>,
     /// Units needed by each component.
     pub comp_need: Vec<u32>,
     /// Crew of each component (`NONE` if none).
@@ -136,17 +148,31 @@ pub struct Plan {
     pub accounts: usize,
 }
 
+/// Splits the architectures into worlds: every architecture with a cold standby alone, all the
+/// others together.
+pub fn worlds(model: &Model) -> Vec<Vec<usize>> {
+    let (cold, shared): (Vec<usize>, Vec<usize>) = (0..model.architectures.len()).partition(|&a| model.architectures[a].has_cold_standby());
+    let mut out = Vec::with_capacity(cold.len() + 1);
+    if !shared.is_empty() {
+        out.push(shared);
+    }
+    out.extend(cold.into_iter().map(|a| vec![a]));
+    out
+}
+
 impl Plan {
-    /// Builds the plan of a model.
-    pub fn new(model: &Model) -> Plan {
+    /// Builds the plan of the world made of architectures `archs`.
+    pub fn new(model: &Model, archs: &[usize]) -> Plan {
         let nc = model.components.len();
-        let used = used_components(model);
+        let used = used_components(model, archs);
 
         let mut unit_comp = Vec::new();
         let mut unit_streams = Vec::new();
         let mut comp_units = vec![0u32; nc];
         let mut comp_need = vec![0u32; nc];
+        let mut comp_first_unit = vec![0u32; nc];
         for (c, comp) in model.components.iter().enumerate() {
+            comp_first_unit[c] = unit_comp.len() as u32;
             if !used[c] {
                 continue;
             }
@@ -202,7 +228,9 @@ impl Plan {
         let mut failovers = Vec::new();
         let mut comp_refs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nc];
         let ncls = model.classes.len();
-        for (a, arch) in model.architectures.iter().enumerate() {
+        let mut comp_cold = vec![NONE; nc];
+        for &a in archs {
+            let arch = &model.architectures[a];
             let base = nodes.len() as u32;
             for (i, n) in arch.nodes.iter().enumerate() {
                 let me = base + i as u32;
@@ -214,9 +242,18 @@ impl Plan {
                             switchover: f.switchover,
                             switch_success: f.switch_success,
                             failback: f.failback,
+                            cold: f.cold,
                             stream: stream_id(name_id(&[&arch.name, &n.name]), 0, Purpose::Switch),
                         });
-                        PlanNode::Failover(failovers.len() as u32 - 1)
+                        let fi = failovers.len() as u32 - 1;
+                        if f.cold {
+                            for m in &n.members {
+                                if let Member::Component(c) = *m {
+                                    comp_cold[c] = fi;
+                                }
+                            }
+                        }
+                        PlanNode::Failover(fi)
                     }
                 };
                 nodes.push(kind);
@@ -250,9 +287,12 @@ impl Plan {
         }
         let slots = switch_base + failovers.len();
         Plan {
+            archs: archs.to_vec(),
+            comp_cold,
             unit_comp,
             unit_streams,
             comp_units,
+            comp_first_unit,
             comp_need,
             comp_crew,
             crew_units,
@@ -292,11 +332,11 @@ impl Plan {
     }
 }
 
-/// Components some architecture uses, directly or through `within`/`requires`.
-pub fn used_components(model: &Model) -> Vec<bool> {
+/// Components that architectures `archs` use, directly or through `within`/`requires`.
+pub fn used_components(model: &Model, archs: &[usize]) -> Vec<bool> {
     let mut used = vec![false; model.components.len()];
     let mut stack = Vec::new();
-    for arch in &model.architectures {
+    for arch in archs.iter().map(|&a| &model.architectures[a]) {
         for n in &arch.nodes {
             for m in &n.members {
                 if let Member::Component(c) = *m {

@@ -73,14 +73,19 @@ impl Accumulator {
         self.events
     }
 
-    /// Adds one replication's outcome.
-    pub fn add(&mut self, model: &Model, acc: &Accounts, events: u64) {
+    /// Counts one replication (call once per replication, whatever the number of worlds).
+    pub fn count_replication(&mut self) {
         self.replications += 1;
+    }
+
+    /// Adds one replication's outcome for architectures `archs` (one world of the model).
+    pub fn add(&mut self, model: &Model, acc: &Accounts, archs: &[usize], events: u64) {
         self.events += events;
         let h = model.horizon;
         let ncls = model.classes.len();
         let per_year = YEAR / h;
-        for (i, (c, a)) in self.classes.iter_mut().zip(&acc.list).enumerate() {
+        for i in archs.iter().flat_map(|&a| a * ncls..(a + 1) * ncls) {
+            let (c, a) = (&mut self.classes[i], &acc.list[i]);
             let class = i % ncls;
             let u = a.downtime / h;
             c.unavailability.add(u);
@@ -94,7 +99,8 @@ impl Accumulator {
                 c.durations.add(d);
             }
         }
-        for (ai, arch) in self.archs.iter_mut().enumerate() {
+        for &ai in archs {
+            let arch = &mut self.archs[ai];
             let accounts = &acc.list[ai * ncls..(ai + 1) * ncls];
             let downtime_cost: f64 = accounts
                 .iter()
