@@ -83,6 +83,11 @@ struct RunArgs {
     /// Print nothing on stderr but errors and warnings.
     #[arg(long, short)]
     quiet: bool,
+
+    /// Also measure the mean time to each class's first outage from the all-up start (runs every
+    /// replication again until then, ignoring the horizon).
+    #[arg(long)]
+    first_outage: bool,
 }
 
 #[derive(Debug, Args)]
@@ -236,7 +241,8 @@ fn run(args: RunArgs) -> i32 {
     }
     let started = Instant::now();
     let done = AtomicU64::new(0);
-    let acc = match crate::montecarlo::simulate(model, 0..model.replications, args.threads.map(|t| t as usize), &done) {
+    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage };
+    let acc = match crate::montecarlo::simulate(model, 0..model.replications, &options, &done) {
         Ok(acc) => acc,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -22,15 +22,25 @@ use stats::summary::Summary;
 /// Simulates every replication of `model` and returns the estimates.
 /// `threads`: worker threads (`None`: one per core); the result does not depend on it.
 pub fn simulate(model: &Model, threads: Option<usize>) -> anyhow::Result<Summary> {
+    simulate_with(model, &montecarlo::Options { threads, ..Default::default() })
+}
+
+/// Simulates every replication of `model` with `options` and returns the estimates.
+pub fn simulate_with(model: &Model, options: &montecarlo::Options) -> anyhow::Result<Summary> {
     let done = AtomicU64::new(0);
-    let acc = montecarlo::simulate(model, 0..model.replications, threads, &done)?;
+    let acc = montecarlo::simulate(model, 0..model.replications, options, &done)?;
     Ok(acc.summarize(model))
 }
 
-/// Loads a scenario from text (with `--set` style overrides) and simulates it.
+/// Loads a scenario from text (with `--set` style overrides).
 /// Errors in the scenario come back rendered as text.
-pub fn simulate_str(text: &str, sets: &[&str], threads: Option<usize>) -> anyhow::Result<Summary> {
+pub fn load_str(text: &str, sets: &[&str]) -> anyhow::Result<Model> {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let loaded = scenario::load_str("scenario.toml", "scenario", text, &sets).map_err(|e| anyhow::anyhow!("{}", e.render(false)))?;
-    simulate(&loaded.model, threads)
+    Ok(loaded.model)
+}
+
+/// Loads a scenario from text (with `--set` style overrides) and simulates it.
+pub fn simulate_str(text: &str, sets: &[&str], threads: Option<usize>) -> anyhow::Result<Summary> {
+    simulate(&load_str(text, sets)?, threads)
 }

@@ -13,15 +13,25 @@ use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sim::plan::{worlds, Plan};
-use crate::sim::Engine;
+use crate::sim::{Engine, Mode};
 use crate::stats::summary::Accumulator;
 
-/// Runs replications `range` of `model` on `threads` threads (`None`: one per core).
-/// `done` is incremented after each replication, for progress reporting.
-pub fn simulate(model: &Model, range: Range<u64>, threads: Option<usize>, done: &AtomicU64) -> anyhow::Result<Accumulator> {
+/// How to run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Also run every replication until each class's first outage, for
+    /// `time_to_first_outage_hours`.
+    pub first_outage: bool,
+}
+
+/// Runs replications `range` of `model`. `done` is incremented after each replication, for
+/// progress reporting.
+pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &AtomicU64) -> anyhow::Result<Accumulator> {
     let plans: Vec<Plan> = worlds(model).iter().map(|archs| Plan::new(model, archs)).collect();
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
+    if let Some(n) = options.threads {
         builder = builder.num_threads(n);
     }
     let pool = builder.build()?;
@@ -34,6 +44,10 @@ pub fn simulate(model: &Model, range: Range<u64>, threads: Option<usize>, done: 
                     for engine in engines.iter_mut() {
                         engine.run(rep);
                         acc.add(model, &engine.accounts, engine.archs(), engine.events);
+                        if options.first_outage {
+                            engine.run_mode(rep, Mode::FirstOutage);
+                            acc.add_first_outage(model, &engine.accounts, engine.archs());
+                        }
                     }
                     acc.count_replication();
                     done.fetch_add(1, Ordering::Relaxed);

@@ -72,11 +72,15 @@ fn csv_and_markdown_formats() {
     let out = tempfile::tempdir().unwrap();
     let a = relsim().args([&repo(SCENARIO), "--reps", "20", "--format", "csv", "--out"]).arg(out.path()).assert().success();
     let csv = String::from_utf8(a.get_output().stdout.clone()).unwrap();
-    assert!(csv.starts_with("architecture,class,metric,mean,ci_low,ci_high\n"));
+    assert!(csv.starts_with("architecture,class,metric,mean,ci_low,ci_high,exact\n"));
     assert!(csv.contains("gateway-failover,chat,availability,"));
     assert!(csv.contains("gateway-failover,,sla_breach_probability,"));
-    // 2 architectures × (11 class metrics + 3 architecture metrics) + header
-    assert_eq!(csv.lines().count(), 1 + 2 * (11 + 3));
+    assert!(csv.contains("gateway-failover,chat,downtime_share[openai-api],"));
+    assert!(csv.contains("direct,chat,birnbaum[aws-us-east-1],"));
+    assert!(csv.lines().all(|l| l.split(',').count() == 7), "every row has 7 fields");
+    // Per architecture: 12 class metrics, 2 rows per component the class depends on (direct: 4,
+    // gateway-failover: 6), 3 architecture metrics; plus the header.
+    assert_eq!(csv.lines().count(), 1 + (12 + 2 * 4 + 3) + (12 + 2 * 6 + 3));
     relsim()
         .args([&repo(SCENARIO), "--reps", "20", "--format", "md", "--out"])
         .arg(out.path())

@@ -494,3 +494,61 @@ fn cold_standby_with_imperfect_switch() {
     assert!((exact - 0.99892089).abs() < 1e-8);
     assert_covers("cold standby, switch success 0.9", &class(&s, "cold", "api").availability, exact, 6e-5);
 }
+
+/// Mean time to first outage from the all-up state, by simulating each replication until then:
+/// two units in `any` with one crew (3λ + μ) / (2λ²) = 51,500 h; a cold pair with a perfect
+/// switch (2λ + μ) / λ² = 102,000 h.
+#[test]
+fn mean_time_to_first_outage() {
+    let (l, m) = (LAMBDA, MU);
+    let text = format!(
+        "{}[crews.ops]\nsize = 1\n\n{}{}[routes.pair]\nany = [\"a\", \"b\"]\n\n[traffic.api]\nrate = \"1/s\"\n\n[architectures.any]\napi = [\"pair\"]\n",
+        simulation(3000, 24),
+        exp_component("a", "crew = \"ops\""),
+        exp_component("b", "crew = \"ops\""),
+    );
+    let options = relsim::montecarlo::Options { threads: Some(2), first_outage: true };
+    let s = relsim::simulate_with(&relsim::load_str(&text, &[]).unwrap(), &options).unwrap();
+    let exact = (3.0 * l + m) / (2.0 * l * l);
+    assert!((exact - 51_500.0).abs() < 1e-6);
+    assert_covers("MTTFF, any of two, one crew", &class(&s, "any", "api").time_to_first_outage_hours, exact, 3500.0);
+    let s = relsim::simulate_with(&relsim::load_str(&cold_pair(1.0, 3000, 25), &[]).unwrap(), &options).unwrap();
+    let exact = (2.0 * l + m) / (l * l);
+    assert!((exact - 102_000.0).abs() < 1e-6);
+    assert_covers("MTTFF, cold pair", &class(&s, "cold", "api").time_to_first_outage_hours, exact, 7000.0);
+    assert_covers("MTTFF, one unit = 1/λ", &class(&s, "single", "api").time_to_first_outage_hours, 1.0 / l, 70.0);
+    // Without --first-outage nothing is measured.
+    assert_eq!(class(&run(&text, &[]), "any", "api").time_to_first_outage_hours.mean, None);
+}
+
+/// Each outage's downtime goes to the component whose failure started it. Series of two
+/// different components, with a chain that remembers the cause while the outage lasts.
+#[test]
+fn downtime_shares_follow_the_failure_that_started_each_outage() {
+    let (la, ma, lb, mb) = (0.02, 0.1, 0.01, 0.02);
+    // States: 0 up; 1 a down (cause a); 2 a, b down (cause a); 3 b down (cause a);
+    // 4 b down (cause b); 5 a, b down (cause b); 6 a down (cause b).
+    let pi = steady_state(
+        7,
+        &[
+            (0, 1, la), (0, 4, lb),
+            (1, 0, ma), (1, 2, lb), (2, 1, mb), (2, 3, ma), (3, 0, mb), (3, 2, la),
+            (4, 0, mb), (4, 5, la), (5, 4, ma), (5, 6, mb), (6, 0, ma), (6, 5, lb),
+        ],
+    );
+    let down: f64 = pi[1..].iter().sum();
+    let share_a = (pi[1] + pi[2] + pi[3]) / down;
+    let naive = (la / (la + ma)) / ((la / (la + ma)) + (lb / (lb + mb)));
+    assert!((share_a - naive).abs() > 0.01, "the chain must differ from the naive split: {share_a} vs {naive}");
+    let text = "[simulation]\nhorizon = \"20y\"\nreplications = 1000\nseed = 26\nconfidence = 0.999\n\n\
+[components.a]\nfailure = { dist = \"exponential\", rate = \"0.02/h\" }\nrepair = { dist = \"exponential\", rate = \"0.1/h\" }\n\n\
+[components.b]\nfailure = { dist = \"exponential\", rate = \"0.01/h\" }\nrepair = { dist = \"exponential\", rate = \"0.02/h\" }\n\n\
+[traffic.api]\nrate = \"1/s\"\n\n[architectures.series]\napi = [\"a\", \"b\"]\n";
+    let s = run(text, &[]);
+    let c = class(&s, "series", "api");
+    let share = |name: &str| c.importance.iter().find(|i| i.component == name).unwrap().downtime_share;
+    assert_covers("share of a", &share("a"), share_a, 0.01);
+    assert!(!share("a").contains(naive), "the interval must tell the chain from the naive split");
+    assert_covers("share of b", &share("b"), 1.0 - share_a, 0.02);
+    assert!((share("a").mean.unwrap() + share("b").mean.unwrap() - 1.0).abs() < 1e-9, "shares add up to 1");
+}

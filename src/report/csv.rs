@@ -1,6 +1,8 @@
 //! CSV: one row per architecture, class and metric (long format, easy to filter and plot).
 //! Architecture-level metrics (total cost, SLA) have an empty class. Quantiles are rows named
-//! `mttr_hours.median` and `mttr_hours.p90` whose `mean` column holds the quantile.
+//! `mttr_hours.median` and `mttr_hours.p90` whose `mean` column holds the quantile. Importance
+//! rows are named `downtime_share[COMPONENT]` and `birnbaum[COMPONENT]`. `exact` holds the
+//! analytic value where there is one.
 
 use super::{Exporter, Report};
 use crate::stats::estimate::{Estimate, QuantileEstimate};
@@ -15,11 +17,11 @@ fn num(x: Option<f64>) -> String {
 impl Exporter for CsvExporter {
     fn render(&self, report: &Report<'_>) -> anyhow::Result<String> {
         let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.write_record(["architecture", "class", "metric", "mean", "ci_low", "ci_high"])?;
+        w.write_record(["architecture", "class", "metric", "mean", "ci_low", "ci_high", "exact"])?;
         let row = |w: &mut ::csv::Writer<Vec<u8>>, a: &str, c: &str, m: &str, e: &Estimate| {
-            w.write_record([a, c, m, &num(e.mean), &num(e.ci_low), &num(e.ci_high)])
+            w.write_record([a, c, m, &num(e.mean), &num(e.ci_low), &num(e.ci_high), &num(e.exact)])
         };
-        let q = |q: &QuantileEstimate| Estimate { mean: q.value, ci_low: q.ci_low, ci_high: q.ci_high };
+        let q = |q: &QuantileEstimate| Estimate { mean: q.value, ci_low: q.ci_low, ci_high: q.ci_high, exact: None };
         for arch in &report.summary.architectures {
             let a = arch.name.as_str();
             for c in &arch.classes {
@@ -35,6 +37,11 @@ impl Exporter for CsvExporter {
                 row(&mut w, a, n, "mtbf_hours", &c.mtbf_hours)?;
                 row(&mut w, a, n, "longest_outage_hours", &c.longest_outage_hours)?;
                 row(&mut w, a, n, "cost_per_year", &c.cost_per_year)?;
+                row(&mut w, a, n, "time_to_first_outage_hours", &c.time_to_first_outage_hours)?;
+                for imp in &c.importance {
+                    row(&mut w, a, n, &format!("downtime_share[{}]", imp.component), &imp.downtime_share)?;
+                    row(&mut w, a, n, &format!("birnbaum[{}]", imp.component), &imp.birnbaum)?;
+                }
             }
             row(&mut w, a, "", "cost_per_year", &arch.cost_per_year)?;
             if let Some(e) = &arch.sla_breach_probability {

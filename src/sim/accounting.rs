@@ -4,9 +4,16 @@
 //!
 //! An outage belongs to the replication if it starts before the horizon. An outage still open at
 //! the horizon is followed to its end, so its full duration counts for MTTR (no censoring bias);
-//! only its part inside the horizon counts as downtime.
+//! only its part inside the horizon counts as downtime. Each outage's downtime is attributed to
+//! the component whose failure started it.
+//!
+//! In [`Mode::FirstOutage`] only the start of each account's first outage is recorded.
 
 use crate::model::Model;
+use crate::sim::Mode;
+
+/// "No component" as the cause of an outage.
+pub const NO_CAUSE: u32 = u32::MAX;
 
 const DAY: f64 = 86_400.0;
 const HOUR: f64 = 3_600.0;
@@ -56,7 +63,10 @@ pub struct Account {
     pub longest: f64,
     /// Every outage duration (seconds), for quantiles.
     pub durations: Vec<f64>,
+    /// Start of the first outage (first-outage mode; `None` until one closed).
+    pub first_outage: Option<f64>,
     down_since: f64,
+    cause: u32,
     tracking: bool,
 }
 
@@ -67,6 +77,11 @@ pub struct Accounts {
     pub list: Vec<Account>,
     /// Downtime per account per SLA period (index `account * periods + period`).
     pub period_down: Vec<f64>,
+    /// Downtime per account per component whose failure started it (index
+    /// `account * components + component`).
+    pub cause_down: Vec<f64>,
+    /// Components in the model.
+    pub components: usize,
     /// Complete SLA periods inside the horizon (0 without an SLA).
     pub periods: usize,
     period_len: f64,
@@ -76,6 +91,9 @@ pub struct Accounts {
     weights: Vec<Option<Weight>>,
     /// Accounts down since before the horizon.
     open: u32,
+    mode: Mode,
+    /// Accounts (of this world) without a first outage yet.
+    awaiting: u32,
 }
 
 impl Accounts {
@@ -87,9 +105,12 @@ impl Accounts {
             Some(s) => (((model.horizon / s.period) + 1e-9).floor() as usize, s.period),
             None => (0, f64::INFINITY),
         };
+        let components = model.components.len();
         Accounts {
             list: vec![Account::default(); n],
             period_down: vec![0.0; n * periods],
+            cause_down: vec![0.0; n * components],
+            components,
             periods,
             period_len,
             horizon: model.horizon,
@@ -97,7 +118,20 @@ impl Accounts {
             classes,
             weights: model.classes.iter().map(|c| c.profile.map(Weight::new)).collect(),
             open: 0,
+            mode: Mode::Horizon,
+            awaiting: 0,
         }
+    }
+
+    /// Sets what the replication measures, for the accounts of architectures `archs`.
+    pub fn set_mode(&mut self, mode: Mode, archs: &[usize]) {
+        self.mode = mode;
+        self.awaiting = (archs.len() * self.classes) as u32;
+    }
+
+    /// Accounts still waiting for their first outage (first-outage mode).
+    pub fn awaiting_first(&self) -> u32 {
+        self.awaiting
     }
 
     /// Clears everything for a new replication (keeping allocations).
@@ -110,9 +144,11 @@ impl Accounts {
             a.duration_sum = 0.0;
             a.longest = 0.0;
             a.durations.clear();
+            a.first_outage = None;
             a.tracking = false;
         }
         self.period_down.fill(0.0);
+        self.cause_down.fill(0.0);
         self.open = 0;
     }
 
@@ -130,14 +166,17 @@ impl Accounts {
         }
     }
 
-    /// Records that account `acc` went down (`up = false`) or came back up at time `t`.
+    /// Records that account `acc` went down (`up = false`, because of a failure of component
+    /// `cause`) or came back up at time `t`.
     #[inline]
-    pub fn change(&mut self, acc: usize, up: bool, t: f64) {
+    pub fn change(&mut self, acc: usize, up: bool, t: f64, cause: u32) {
         if !up {
-            if t < self.horizon && !self.list[acc].tracking {
+            let inside = self.mode == Mode::FirstOutage || t < self.horizon;
+            if inside && !self.list[acc].tracking {
                 let a = &mut self.list[acc];
                 a.tracking = true;
                 a.down_since = t;
+                a.cause = cause;
                 self.open += 1;
             }
         } else if self.list[acc].tracking {
@@ -155,6 +194,17 @@ impl Accounts {
     }
 
     fn close(&mut self, acc: usize, t: f64) {
+        if self.mode == Mode::FirstOutage {
+            let min_outage = self.min_outage;
+            let a = &mut self.list[acc];
+            a.tracking = false;
+            self.open -= 1;
+            if a.first_outage.is_none() && t - a.down_since >= min_outage.max(f64::MIN_POSITIVE) {
+                a.first_outage = Some(a.down_since);
+                self.awaiting -= 1;
+            }
+            return;
+        }
         let start = self.list[acc].down_since;
         let end = t.min(self.horizon);
         let class = acc % self.classes;
@@ -164,6 +214,10 @@ impl Accounts {
         };
         if self.periods > 0 {
             self.add_to_periods(acc, start, end);
+        }
+        let cause = self.list[acc].cause;
+        if cause != NO_CAUSE && end > start {
+            self.cause_down[acc * self.components + cause as usize] += end - start;
         }
         let min_outage = self.min_outage;
         let a = &mut self.list[acc];

@@ -27,12 +27,25 @@ use rand::RngExt;
 
 use crate::model::Model;
 use accounting::Accounts;
+pub use accounting::NO_CAUSE;
 use plan::{Plan, PlanNode, Slot, NODE_BIT, NONE};
 use queue::TimerQueue;
 use rng::Stream;
 
 /// How far past the horizon an outage that is still open is followed before giving up.
 const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
+
+/// How long a first-outage replication runs at most before it is cut (censored).
+pub const FIRST_OUTAGE_LIMIT: f64 = 10_000.0 * crate::scenario::units::YEAR;
+
+/// What a replication measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything over the horizon (the normal run).
+    Horizon,
+    /// Only the time to each class's first outage from the all-up start, ignoring the horizon.
+    FirstOutage,
+}
 
 /// Where a unit is in its up/down cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +119,10 @@ pub struct Engine<'m> {
     /// Remaining time to failure of a unit in standby.
     remaining: Vec<f64>,
     rng_switch: Vec<Stream>,
+    /// The component whose failure caused each component's current effective outage.
+    down_cause: Vec<u32>,
+    /// The component whose failure the current event goes back to.
+    cause: u32,
     comp_stack: Vec<u32>,
     /// Components whose effective state changed in the current event.
     changed: Vec<u32>,
@@ -143,6 +160,8 @@ impl<'m> Engine<'m> {
             active: vec![true; plan.comp_units.len()],
             remaining: vec![0.0; units],
             rng_switch: vec![placeholder; plan.failovers.len()],
+            down_cause: vec![NONE; plan.comp_units.len()],
+            cause: NONE,
             comp_stack: Vec::with_capacity(plan.comp_units.len()),
             changed: Vec::with_capacity(plan.comp_units.len()),
             pending: BinaryHeap::with_capacity(plan.comp_refs.total() + plan.node_parents.total() + 1),
@@ -158,28 +177,46 @@ impl<'m> Engine<'m> {
 
     /// Runs replication `rep` of the model's seed; the outcome is left in `self.accounts`.
     pub fn run(&mut self, rep: u64) {
+        self.run_mode(rep, Mode::Horizon);
+    }
+
+    /// Runs replication `rep` measuring `mode`; the outcome is left in `self.accounts`.
+    pub fn run_mode(&mut self, rep: u64, mode: Mode) {
         self.reset(rep);
+        self.accounts.set_mode(mode, &self.plan.archs);
         let horizon = self.model.horizon;
         while let Some((slot, t)) = self.queue.peek() {
-            if t >= horizon && (self.accounts.open() == 0 || t > horizon + FOLLOW_LIMIT) {
+            let done = match mode {
+                Mode::Horizon => t >= horizon && (self.accounts.open() == 0 || t > horizon + FOLLOW_LIMIT),
+                Mode::FirstOutage => self.accounts.awaiting_first() == 0 || t > FIRST_OUTAGE_LIMIT,
+            };
+            if done {
                 break;
             }
             self.now = t;
             self.events += 1;
             match self.plan.slot_kind(slot) {
-                Slot::Unit(u) => self.unit_event(u),
+                Slot::Unit(u) => {
+                    self.cause = self.plan.unit_comp[u];
+                    self.unit_event(u)
+                }
                 Slot::Grace(e) => {
                     self.queue.cancel(slot);
+                    self.cause = self.down_cause[self.plan.edges[e].from as usize];
                     self.grace_expired(e);
                 }
                 Slot::Switch(f) => {
+                    // A completed switch-over only ends an outage (or prolongs it), never starts one.
                     self.queue.cancel(slot);
+                    self.cause = NONE;
                     self.complete_switch(f);
                 }
             }
         }
-        let end = self.now.max(horizon);
-        self.accounts.close_all(end);
+        match mode {
+            Mode::Horizon => self.accounts.close_all(self.now.max(horizon)),
+            Mode::FirstOutage => self.accounts.close_all(self.now),
+        }
     }
 
     fn reset(&mut self, rep: u64) {
@@ -330,6 +367,9 @@ impl<'m> Engine<'m> {
             let c = c as usize;
             self.changed.push(c as u32);
             let up = self.blocked[c] == 0;
+            if !up {
+                self.down_cause[c] = self.cause;
+            }
             for k in 0..self.plan.comp_edges.row(c).len() {
                 let e = self.plan.comp_edges.row(c)[k] as usize;
                 let edge = self.plan.edges[e];
@@ -401,7 +441,7 @@ impl<'m> Engine<'m> {
         let up = self.node_up[n];
         let acc = self.plan.node_account[n];
         if acc != NONE {
-            self.accounts.change(acc as usize, up, self.now);
+            self.accounts.change(acc as usize, up, self.now, self.cause);
         }
         for &(p, pos) in self.plan.node_parents.row(n) {
             self.pending.push(Reverse((p, pos, up)));

@@ -29,6 +29,8 @@ pub enum Slot {
 /// A dependency edge: while `from` is down, `to` is blocked (after `grace`, if any).
 #[derive(Clone, Copy, Debug)]
 pub struct Edge {
+    /// The component depended on.
+    pub from: u32,
     /// The dependent component.
     pub to: u32,
     /// Grace period in seconds (0 for `within` and for requires without grace).
@@ -201,11 +203,11 @@ impl Plan {
             }
             if let Some(w) = comp.within {
                 out_edges[w].push(edges.len() as u32);
-                edges.push(Edge { to: c as u32, grace: 0.0 });
+                edges.push(Edge { from: w as u32, to: c as u32, grace: 0.0 });
             }
             for &r in &comp.requires {
                 out_edges[r].push(edges.len() as u32);
-                edges.push(Edge { to: c as u32, grace: comp.grace });
+                edges.push(Edge { from: r as u32, to: c as u32, grace: comp.grace });
             }
         }
         let units = unit_comp.len();

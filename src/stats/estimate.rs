@@ -13,7 +13,8 @@ use crate::stats::exact_sum::{centered_cross_sum, ExactSum};
 use crate::stats::histogram::LogHistogram;
 
 /// A point estimate with its confidence interval; `None` where the data give no value (for
-/// example MTTR when no outage was seen), written as `null` in JSON.
+/// example MTTR when no outage was seen), written as `null` in JSON. `exact` is the value the
+/// analytic engine computes, where it can (`null` otherwise).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Estimate {
     /// Point estimate.
@@ -22,12 +23,14 @@ pub struct Estimate {
     pub ci_low: Option<f64>,
     /// High end of the interval.
     pub ci_high: Option<f64>,
+    /// The exact (steady-state) value, where known.
+    pub exact: Option<f64>,
 }
 
 impl Estimate {
     /// An estimate from a mean and a half-width.
     pub fn symmetric(mean: f64, half: f64) -> Self {
-        Estimate { mean: Some(mean), ci_low: Some(mean - half), ci_high: Some(mean + half) }
+        Estimate { mean: Some(mean), ci_low: Some(mean - half), ci_high: Some(mean + half), exact: None }
     }
 
     /// No estimate.
@@ -39,9 +42,9 @@ impl Estimate {
     pub fn affine(&self, a: f64, b: f64) -> Self {
         let f = |v: Option<f64>| v.map(|x| a + b * x);
         if b >= 0.0 {
-            Estimate { mean: f(self.mean), ci_low: f(self.ci_low), ci_high: f(self.ci_high) }
+            Estimate { mean: f(self.mean), ci_low: f(self.ci_low), ci_high: f(self.ci_high), exact: f(self.exact) }
         } else {
-            Estimate { mean: f(self.mean), ci_low: f(self.ci_high), ci_high: f(self.ci_low) }
+            Estimate { mean: f(self.mean), ci_low: f(self.ci_high), ci_high: f(self.ci_low), exact: f(self.exact) }
         }
     }
 
@@ -123,7 +126,7 @@ impl Moments {
             return Estimate::none();
         }
         if self.n < 2 {
-            return Estimate { mean: Some(self.mean()), ci_low: None, ci_high: None };
+            return Estimate { mean: Some(self.mean()), ..Estimate::default() };
         }
         let half = t_quantile(confidence, self.n - 1) * (self.variance() / self.n as f64).sqrt();
         Estimate::symmetric(self.mean(), half)
@@ -168,18 +171,67 @@ impl Pair {
     /// nearly equal large numbers.
     pub fn ratio(&self, a: f64, b: f64, confidence: f64) -> Estimate {
         let n = self.x.n;
-        let ybar = self.y.mean();
-        if n == 0 || ybar <= 0.0 {
-            return Estimate::none();
-        }
-        let xbar = a + b * self.x.mean();
-        let r = xbar / ybar;
         if n < 2 {
-            return Estimate { mean: Some(r), ci_low: None, ci_high: None };
+            return ratio_estimate(n, a + b * self.x.mean(), self.y.mean(), 0.0, 0.0, 0.0, confidence);
         }
         let (vx, vy, cxy) = (b * b * self.x.variance(), self.y.variance(), b * self.covariance());
-        let var = ((vx - 2.0 * r * cxy + r * r * vy) / (ybar * ybar) / n as f64).max(0.0);
-        Estimate::symmetric(r, t_quantile(confidence, n - 1) * var.sqrt())
+        ratio_estimate(n, a + b * self.x.mean(), self.y.mean(), vx, vy, cxy, confidence)
+    }
+}
+
+/// The ratio estimator `x̄ / ȳ` over `n` replications with a delta-method interval, from the
+/// means, variances and covariance of the per-replication values.
+pub fn ratio_estimate(n: u64, xbar: f64, ybar: f64, vx: f64, vy: f64, cxy: f64, confidence: f64) -> Estimate {
+    if n == 0 || !(ybar > 0.0) {
+        return Estimate::none();
+    }
+    let r = xbar / ybar;
+    if n < 2 {
+        return Estimate { mean: Some(r), ..Estimate::default() };
+    }
+    let var = ((vx - 2.0 * r * cxy + r * r * vy) / (ybar * ybar) / n as f64).max(0.0);
+    Estimate::symmetric(r, t_quantile(confidence, n - 1) * var.sqrt())
+}
+
+/// Sums for the share `Σx / Σy` of one part `x` in a total `y` whose moments are kept
+/// elsewhere; only replications where `x ≠ 0` need to be added (zeros add nothing).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Share {
+    sum_x: ExactSum,
+    sum_xx: ExactSum,
+    sum_xy: ExactSum,
+}
+
+impl Share {
+    /// Adds one replication's part `x` of total `y`.
+    pub fn add(&mut self, x: f64, y: f64) {
+        self.sum_x.add(x);
+        self.sum_xx.add_product(x, x);
+        self.sum_xy.add_product(x, y);
+    }
+
+    /// Merges another accumulator.
+    pub fn merge(&mut self, o: &Share) {
+        self.sum_x.merge(&o.sum_x);
+        self.sum_xx.merge(&o.sum_xx);
+        self.sum_xy.merge(&o.sum_xy);
+    }
+
+    /// Whether nothing but zeros was added.
+    pub fn is_zero(&self) -> bool {
+        self.sum_x.value() == 0.0
+    }
+
+    /// `Σx / Σy` with an interval, where `total` holds the moments of `y` over all replications.
+    pub fn share_of(&self, total: &Moments, confidence: f64) -> Estimate {
+        let n = total.n;
+        if n < 2 {
+            return ratio_estimate(n, self.sum_x.value() / n.max(1) as f64, total.mean(), 0.0, 0.0, 0.0, confidence);
+        }
+        let nf = n as f64;
+        let vx = centered_cross_sum(n, &self.sum_x, &self.sum_x, &self.sum_xx) / (nf * (nf - 1.0));
+        let cxy = centered_cross_sum(n, &self.sum_x, &total.sum, &self.sum_xy) / (nf * (nf - 1.0));
+        ratio_estimate(n, self.sum_x.value() / nf, total.mean(), vx.max(0.0), total.variance(), cxy, confidence)
     }
 }
 

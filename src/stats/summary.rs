@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
-use crate::model::{Model, SlaBasis};
+use crate::model::{Member, Model, SlaBasis};
 use crate::scenario::units::{HOUR, YEAR};
 use crate::sim::accounting::Accounts;
-use crate::stats::estimate::{quantile, Estimate, Moments, Pair, QuantileEstimate};
+use crate::sim::FIRST_OUTAGE_LIMIT;
+use crate::stats::estimate::{quantile, Estimate, Moments, Pair, QuantileEstimate, Share};
 use crate::stats::histogram::LogHistogram;
 
 /// Sums for one architecture × class.
@@ -29,6 +30,10 @@ struct ClassAcc {
     down_per_outage: Pair,
     /// Outage durations (seconds).
     durations: LogHistogram,
+    /// Time to the first outage from the all-up start (seconds), when measured.
+    first_outage: Moments,
+    /// First-outage replications cut at the limit without an outage.
+    first_outage_censored: u64,
 }
 
 /// Sums for one architecture.
@@ -47,6 +52,10 @@ struct ArchAcc {
 pub struct Accumulator {
     classes: Vec<ClassAcc>,
     archs: Vec<ArchAcc>,
+    /// Per account and component: downtime started by that component's failures (fraction of
+    /// the horizon), as a share of the account's downtime.
+    causes: Vec<Share>,
+    components: usize,
     replications: u64,
     events: u64,
 }
@@ -58,6 +67,8 @@ impl Accumulator {
         Accumulator {
             classes: vec![ClassAcc::default(); n],
             archs: vec![ArchAcc::default(); model.architectures.len()],
+            causes: vec![Share::default(); n * model.components.len()],
+            components: model.components.len(),
             replications: 0,
             events: 0,
         }
@@ -98,6 +109,12 @@ impl Accumulator {
             for &d in &a.durations {
                 c.durations.add(d);
             }
+            let row = &acc.cause_down[i * self.components..(i + 1) * self.components];
+            for (k, &down) in row.iter().enumerate() {
+                if down > 0.0 {
+                    self.causes[i * self.components + k].add(down / h, u);
+                }
+            }
         }
         for &ai in archs {
             let arch = &mut self.archs[ai];
@@ -134,6 +151,21 @@ impl Accumulator {
         }
     }
 
+    /// Adds one first-outage replication for architectures `archs` (see `sim::Mode`).
+    pub fn add_first_outage(&mut self, model: &Model, acc: &Accounts, archs: &[usize]) {
+        let ncls = model.classes.len();
+        for i in archs.iter().flat_map(|&a| a * ncls..(a + 1) * ncls) {
+            let c = &mut self.classes[i];
+            match acc.list[i].first_outage {
+                Some(t) => c.first_outage.add(t),
+                None => {
+                    c.first_outage.add(FIRST_OUTAGE_LIMIT);
+                    c.first_outage_censored += 1;
+                }
+            }
+        }
+    }
+
     /// Merges another accumulator (of the same model).
     pub fn merge(&mut self, o: &Accumulator) {
         for (a, b) in self.classes.iter_mut().zip(&o.classes) {
@@ -145,6 +177,11 @@ impl Accumulator {
             a.duration_per_outage.merge(&b.duration_per_outage);
             a.down_per_outage.merge(&b.down_per_outage);
             a.durations.merge(&b.durations);
+            a.first_outage.merge(&b.first_outage);
+            a.first_outage_censored += b.first_outage_censored;
+        }
+        for (a, b) in self.causes.iter_mut().zip(&o.causes) {
+            a.merge(b);
         }
         for (a, b) in self.archs.iter_mut().zip(&o.archs) {
             a.cost.merge(&b.cost);
@@ -189,6 +226,15 @@ impl Accumulator {
                             mtbf_hours: c.down_per_outage.ratio(h, -h, conf).affine(0.0, 1.0 / HOUR),
                             longest_outage_hours: c.longest.estimate(conf).affine(0.0, 1.0 / HOUR),
                             cost_per_year: downtime_hours.affine(0.0, cls.cost_per_hour_down),
+                            time_to_first_outage_hours: c.first_outage.estimate(conf).affine(0.0, 1.0 / HOUR),
+                            importance: relevant_components(model, ai, ci)
+                                .into_iter()
+                                .map(|k| ComponentImportance {
+                                    component: model.components[k].name.clone(),
+                                    downtime_share: self.causes[(ai * ncls + ci) * self.components + k].share_of(&c.unavailability, conf),
+                                    birnbaum: Estimate::none(),
+                                })
+                                .collect(),
                         }
                     })
                     .collect();
@@ -226,10 +272,51 @@ impl Accumulator {
                     SlaBasis::AllByRate => "all classes, weighted by rate".to_string(),
                 },
             }),
-            notes: vec![REQUEST_SUCCESS_NOTE.to_string()],
+            notes: self.notes(),
             architectures,
         }
     }
+
+    fn notes(&self) -> Vec<String> {
+        let mut notes = vec![REQUEST_SUCCESS_NOTE.to_string()];
+        let censored: u64 = self.classes.iter().map(|c| c.first_outage_censored).sum();
+        if censored > 0 {
+            notes.push(format!(
+                "time_to_first_outage_hours: {censored} replication(s) of some class reached {} years without an outage and count as that long, so those estimates are lower bounds",
+                FIRST_OUTAGE_LIMIT / YEAR
+            ));
+        }
+        notes
+    }
+}
+
+/// Components that class `class` of architecture `arch` depends on: the members of its route,
+/// recursively, and what they are `within` or `require`. In model order.
+pub fn relevant_components(model: &Model, arch: usize, class: usize) -> Vec<usize> {
+    let a = &model.architectures[arch];
+    let mut used = vec![false; model.components.len()];
+    let mut seen_nodes = vec![false; a.nodes.len()];
+    let mut nodes = vec![a.class_roots[class]];
+    let mut comps = Vec::new();
+    while let Some(n) = nodes.pop() {
+        if std::mem::replace(&mut seen_nodes[n], true) {
+            continue;
+        }
+        for m in &a.nodes[n].members {
+            match *m {
+                Member::Node(k) => nodes.push(k),
+                Member::Component(c) => comps.push(c),
+            }
+        }
+    }
+    while let Some(c) = comps.pop() {
+        if std::mem::replace(&mut used[c], true) {
+            continue;
+        }
+        let comp = &model.components[c];
+        comps.extend(comp.within.iter().copied().chain(comp.requires.iter().copied()));
+    }
+    (0..used.len()).filter(|&c| used[c]).collect()
 }
 
 /// Why request_success equals rate-weighted availability in this version.
@@ -271,6 +358,25 @@ pub struct ClassSummary {
     pub longest_outage_hours: Estimate,
     /// Downtime cost per year.
     pub cost_per_year: Estimate,
+    /// Mean time to the first outage from the all-up start, in hours (measured only with
+    /// `--first-outage`; `exact` where the analytic engine applies).
+    pub time_to_first_outage_hours: Estimate,
+    /// Every component the class depends on, with its share of the class's downtime and its
+    /// Birnbaum importance.
+    pub importance: Vec<ComponentImportance>,
+}
+
+/// How much one component matters to one class.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComponentImportance {
+    /// Component name.
+    pub component: String,
+    /// Fraction of the class's downtime in outages that began with this component's failure.
+    pub downtime_share: Estimate,
+    /// Birnbaum importance: availability with the component always up minus availability with
+    /// it always down (exact where the analytic engine applies; by simulation with
+    /// `--importance`; `null` otherwise).
+    pub birnbaum: Estimate,
 }
 
 /// Metrics of one architecture.
