@@ -165,12 +165,12 @@ fn crew_repairs_in_order_of_failure() {
 [components.y]\ncrew = \"ops\"\nfailure = { dist = \"exponential\", rate = \"0.02/h\" }\nrepair = { dist = \"exponential\", rate = \"0.5/h\" }\n\n\
 [components.z]\ncrew = \"ops\"\nfailure = { dist = \"exponential\", rate = \"0.02/h\" }\nrepair = { dist = \"exponential\", rate = \"0.05/h\" }\n\n\
 [routes.two]\nk_of_n = { need = 2, of = [\"x\", \"y\", \"z\"] }\n\n\
-[traffic.api]\nrate = \"1/s\"\n\n[architectures.x]\napi = [\"x\"]\n\n[architectures.two]\napi = [\"two\"]\n";
+[traffic.x]\nrate = \"1/s\"\n\n[traffic.two]\nrate = \"1/s\"\n\n[architectures.shared-crew]\nx = [\"x\"]\ntwo = [\"two\"]\n";
     let s = run(text, &[]);
-    let x = class(&s, "x", "api");
+    let x = class(&s, "shared-crew", "x");
     assert_covers("x with a FIFO crew", &x.availability, fifo_x, 8e-4);
     assert!(!x.availability.contains(other_x), "order of failure must differ from lowest index first");
-    assert_covers("2 of 3 with a FIFO crew", &class(&s, "two", "api").availability, two_up(crew_chain(lambda, mu, true)), 1e-3);
+    assert_covers("2 of 3 with a FIFO crew", &class(&s, "shared-crew", "two").availability, two_up(crew_chain(lambda, mu, true)), 1e-3);
 }
 
 #[test]
@@ -551,4 +551,17 @@ fn downtime_shares_follow_the_failure_that_started_each_outage() {
     assert!(!share("a").contains(naive), "the interval must tell the chain from the naive split");
     assert_covers("share of b", &share("b"), 1.0 - share_a, 0.02);
     assert!((share("a").mean.unwrap() + share("b").mean.unwrap() - 1.0).abs() < 1e-9, "shares add up to 1");
+}
+
+/// A crew serves the components of the architecture being evaluated, not those only another
+/// architecture uses: `x-only` must see x repaired at once, as if y did not exist, while `both`
+/// waits behind y's repairs.
+#[test]
+fn a_crew_serves_only_the_architecture_being_evaluated() {
+    let text = "[simulation]\nhorizon = \"10y\"\nreplications = 1000\nseed = 27\nconfidence = 0.999\n\n[crews.ops]\nsize = 1\n\n\
+[components.x]\ncrew = \"ops\"\nfailure = { dist = \"exponential\", rate = \"0.01/h\" }\nrepair = { dist = \"exponential\", rate = \"0.1/h\" }\n\n\
+[components.y]\ncrew = \"ops\"\nfailure = { dist = \"exponential\", rate = \"0.05/h\" }\nrepair = { dist = \"exponential\", rate = \"0.05/h\" }\n\n\
+[traffic.api]\nrate = \"1/s\"\n\n[routes.xy]\nany = [\"x\", \"y\"]\n\n[architectures.x-only]\napi = [\"x\"]\n\n[architectures.both]\napi = [\"xy\"]\n";
+    let s = run(text, &[]);
+    assert_covers("x alone, crew to itself", &class(&s, "x-only", "api").availability, 0.1 / 0.11, 2e-3);
 }

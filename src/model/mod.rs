@@ -223,6 +223,46 @@ impl Architecture {
 }
 
 impl Model {
+    /// Components that node `root` of architecture `arch` depends on: the members of its route,
+    /// recursively, and what they are `within` or `require`.
+    pub fn components_under(&self, arch: usize, roots: &[usize]) -> Vec<bool> {
+        let a = &self.architectures[arch];
+        let mut used = vec![false; self.components.len()];
+        let mut seen_nodes = vec![false; a.nodes.len()];
+        let mut nodes: Vec<usize> = roots.to_vec();
+        let mut comps = Vec::new();
+        while let Some(n) = nodes.pop() {
+            if std::mem::replace(&mut seen_nodes[n], true) {
+                continue;
+            }
+            for m in &a.nodes[n].members {
+                match *m {
+                    Member::Node(k) => nodes.push(k),
+                    Member::Component(c) => comps.push(c),
+                }
+            }
+        }
+        while let Some(c) = comps.pop() {
+            if std::mem::replace(&mut used[c], true) {
+                continue;
+            }
+            let comp = &self.components[c];
+            comps.extend(comp.within.iter().copied().chain(comp.requires.iter().copied()));
+        }
+        used
+    }
+
+    /// Components architecture `arch` depends on (any class).
+    pub fn components_of(&self, arch: usize) -> Vec<bool> {
+        self.components_under(arch, &self.architectures[arch].class_roots)
+    }
+
+    /// Components class `class` of architecture `arch` depends on, in model order.
+    pub fn components_of_class(&self, arch: usize, class: usize) -> Vec<usize> {
+        let used = self.components_under(arch, &[self.architectures[arch].class_roots[class]]);
+        (0..used.len()).filter(|&c| used[c]).collect()
+    }
+
     /// Total mean request rate over all classes.
     pub fn total_rate(&self) -> f64 {
         self.classes.iter().map(|c| c.rate).sum()

@@ -4,8 +4,8 @@
 //!
 //! A plan covers one *world*: a set of architectures evaluated in the same event loop over the
 //! same component history (common random numbers). Architectures whose component histories
-//! depend on their own routes (cold standby) each get a world of their own; all others share
-//! one. See [`worlds`].
+//! differ (a cold standby, or a crew that repairs different components for them) are in
+//! different worlds. See [`worlds`].
 
 use crate::model::{Member, Model, NodeKind};
 use crate::sim::rng::{name_id, stream_id, Purpose};
@@ -150,16 +150,47 @@ pub struct Plan {
     pub accounts: usize,
 }
 
-/// Splits the architectures into worlds: every architecture with a cold standby alone, all the
-/// others together.
+/// Splits the architectures into worlds, groups evaluated in one event loop over one component
+/// history. Two architectures can share a world only if every crew they both use repairs the
+/// same components for both (a crew repairs only what the architecture being evaluated has), and
+/// an architecture with a cold standby is alone (its history depends on its route). Greedy, in
+/// architecture order, so the split is deterministic.
 pub fn worlds(model: &Model) -> Vec<Vec<usize>> {
-    let (cold, shared): (Vec<usize>, Vec<usize>) = (0..model.architectures.len()).partition(|&a| model.architectures[a].has_cold_standby());
-    let mut out = Vec::with_capacity(cold.len() + 1);
-    if !shared.is_empty() {
-        out.push(shared);
+    struct World {
+        archs: Vec<usize>,
+        /// For each crew used in the world: the components it repairs there.
+        crews: Vec<Option<Vec<usize>>>,
+        cold: bool,
     }
-    out.extend(cold.into_iter().map(|a| vec![a]));
-    out
+    let mut out: Vec<World> = Vec::new();
+    for (a, arch) in model.architectures.iter().enumerate() {
+        let used = model.components_of(a);
+        let mut crews: Vec<Option<Vec<usize>>> = vec![None; model.crews.len()];
+        for (c, comp) in model.components.iter().enumerate() {
+            if let (true, Some(k)) = (used[c], comp.crew) {
+                crews[k].get_or_insert_with(Vec::new).push(c);
+            }
+        }
+        let cold = arch.has_cold_standby();
+        let fits = |w: &World| {
+            !w.cold && !cold && w.crews.iter().zip(&crews).all(|(x, y)| match (x, y) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            })
+        };
+        match out.iter_mut().find(|w| fits(w)) {
+            Some(w) => {
+                w.archs.push(a);
+                for (x, y) in w.crews.iter_mut().zip(crews) {
+                    if x.is_none() {
+                        *x = y;
+                    }
+                }
+            }
+            None => out.push(World { archs: vec![a], crews, cold }),
+        }
+    }
+    out.into_iter().map(|w| w.archs).collect()
 }
 
 impl Plan {
@@ -337,26 +368,9 @@ impl Plan {
 /// Components that architectures `archs` use, directly or through `within`/`requires`.
 pub fn used_components(model: &Model, archs: &[usize]) -> Vec<bool> {
     let mut used = vec![false; model.components.len()];
-    let mut stack = Vec::new();
-    for arch in archs.iter().map(|&a| &model.architectures[a]) {
-        for n in &arch.nodes {
-            for m in &n.members {
-                if let Member::Component(c) = *m {
-                    if !used[c] {
-                        used[c] = true;
-                        stack.push(c);
-                    }
-                }
-            }
-        }
-    }
-    while let Some(c) = stack.pop() {
-        let comp = &model.components[c];
-        for d in comp.within.into_iter().chain(comp.requires.iter().copied()) {
-            if !used[d] {
-                used[d] = true;
-                stack.push(d);
-            }
+    for &a in archs {
+        for (u, x) in used.iter_mut().zip(model.components_of(a)) {
+            *u |= x;
         }
     }
     used

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Member, Model, SlaBasis};
+use crate::model::{Model, SlaBasis};
 use crate::scenario::units::{HOUR, YEAR};
 use crate::sim::accounting::Accounts;
 use crate::sim::FIRST_OUTAGE_LIMIT;
@@ -227,7 +227,8 @@ impl Accumulator {
                             longest_outage_hours: c.longest.estimate(conf).affine(0.0, 1.0 / HOUR),
                             cost_per_year: downtime_hours.affine(0.0, cls.cost_per_hour_down),
                             time_to_first_outage_hours: c.first_outage.estimate(conf).affine(0.0, 1.0 / HOUR),
-                            importance: relevant_components(model, ai, ci)
+                            importance: model
+                                .components_of_class(ai, ci)
                                 .into_iter()
                                 .map(|k| ComponentImportance {
                                     component: model.components[k].name.clone(),
@@ -288,35 +289,6 @@ impl Accumulator {
         }
         notes
     }
-}
-
-/// Components that class `class` of architecture `arch` depends on: the members of its route,
-/// recursively, and what they are `within` or `require`. In model order.
-pub fn relevant_components(model: &Model, arch: usize, class: usize) -> Vec<usize> {
-    let a = &model.architectures[arch];
-    let mut used = vec![false; model.components.len()];
-    let mut seen_nodes = vec![false; a.nodes.len()];
-    let mut nodes = vec![a.class_roots[class]];
-    let mut comps = Vec::new();
-    while let Some(n) = nodes.pop() {
-        if std::mem::replace(&mut seen_nodes[n], true) {
-            continue;
-        }
-        for m in &a.nodes[n].members {
-            match *m {
-                Member::Node(k) => nodes.push(k),
-                Member::Component(c) => comps.push(c),
-            }
-        }
-    }
-    while let Some(c) = comps.pop() {
-        if std::mem::replace(&mut used[c], true) {
-            continue;
-        }
-        let comp = &model.components[c];
-        comps.extend(comp.within.iter().copied().chain(comp.requires.iter().copied()));
-    }
-    (0..used.len()).filter(|&c| used[c]).collect()
 }
 
 /// Why request_success equals rate-weighted availability in this version.
