@@ -42,6 +42,8 @@ enum Command {
     Run(RunArgs),
     /// Check a scenario file without running it.
     Validate(ValidateArgs),
+    /// Exact steady-state answers for a model whose distributions are all exponential.
+    Exact(ExactArgs),
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +90,36 @@ struct RunArgs {
     /// replication again until then, ignoring the horizon).
     #[arg(long)]
     first_outage: bool,
+
+    /// Largest Markov chain built for the exact values shown beside the estimates.
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    max_states: usize,
+
+    /// Also estimate each component's Birnbaum importance by simulation (every replication
+    /// runs again with each component held up and held down: about 2 × components times longer).
+    #[arg(long)]
+    importance: bool,
+}
+
+#[derive(Debug, Args)]
+struct ExactArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+
+    /// Largest Markov chain to build; a larger one is refused with its size.
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    max_states: usize,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    format: ExactFormat,
+}
+
+/// Output formats of `relsim exact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ExactFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -98,7 +130,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -129,6 +161,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate(args) => validate(args),
+        Command::Exact(args) => exact(args),
     }
 }
 
@@ -181,6 +214,52 @@ fn count(n: usize, noun: &str) -> String {
         (_, true) => format!("{n} {noun}es"),
         _ => format!("{n} {noun}s"),
     }
+}
+
+fn exact(args: ExactArgs) -> i32 {
+    let loaded = match load(&args.scenario) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let model = &loaded.model;
+    let options = crate::analytic::Options { max_states: args.max_states.max(1), mttff: true, birnbaum: true };
+    let analysis = crate::analytic::analyze(model, &options);
+    let text = match args.format {
+        ExactFormat::Table => Ok(crate::report::exact::table(model, &analysis)),
+        ExactFormat::Json => crate::report::exact::json(model, &analysis),
+    };
+    match text {
+        Ok(t) => print!("{t}"),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_FAILURE;
+        }
+    }
+    if analysis.complete() {
+        0
+    } else {
+        let n = analysis.archs.iter().filter(|r| r.is_err()).count();
+        eprintln!(
+            "error: {} of {} architectures have no exact answer (see the reasons above); exact answers need exponential distributions, instant switch-overs, and grace periods only where components are independent",
+            n,
+            analysis.archs.len()
+        );
+        EXIT_INPUT
+    }
+}
+
+/// A sentence on which architectures have exact values beside their estimates, and why the
+/// others do not.
+fn exact_note(analysis: &crate::analytic::Analysis) -> Option<String> {
+    let exact = analysis.archs.iter().filter(|r| r.is_ok()).count();
+    if exact == 0 {
+        let reason = analysis.archs.iter().find_map(|r| r.as_ref().err())?;
+        return Some(format!("Exact values: none ({reason}; `relsim exact` explains for each architecture)."));
+    }
+    Some(format!(
+        "\"exact\" lines are steady-state values from the analytic engine ({exact} of {} architectures); the estimates start all up, so over a short horizon they may sit slightly above them.",
+        analysis.archs.len()
+    ))
 }
 
 fn shell_quote(s: &str) -> String {
@@ -241,7 +320,7 @@ fn run(args: RunArgs) -> i32 {
     }
     let started = Instant::now();
     let done = AtomicU64::new(0);
-    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage };
+    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance };
     let acc = match crate::montecarlo::simulate(model, 0..model.replications, &options, &done) {
         Ok(acc) => acc,
         Err(e) => {
@@ -249,14 +328,18 @@ fn run(args: RunArgs) -> i32 {
             return EXIT_FAILURE;
         }
     };
-    let summary = acc.summarize(model);
+    let mut summary = acc.summarize(model);
+    let exact_options = crate::analytic::Options { max_states: args.max_states.max(1), mttff: args.first_outage, birnbaum: true };
+    let analysis = crate::analytic::analyze(model, &exact_options);
+    crate::analytic::attach(&mut summary, &analysis, model);
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!("relsim: {} events in {:.2} s ({:.1} M events/s)", acc.events(), secs, acc.events() as f64 / secs.max(1e-9) / 1e6);
     }
     let file = args.scenario.file.display().to_string();
     let command = reproduce_command(&args, model);
-    let report = Report { summary: &summary, model, file: &file, command: &command };
+    let exact_note = exact_note(&analysis);
+    let report = Report { summary: &summary, model, file: &file, command: &command, exact_note: exact_note.as_deref() };
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
     let text = match args.format.exporter().render(&report) {
         Ok(t) => t,

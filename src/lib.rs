@@ -5,6 +5,7 @@
 //! [`stats`] reduces to estimates with confidence intervals; [`report`] renders them.
 //! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod analytic;
 pub mod cli;
 pub mod diagnostic;
 pub mod model;

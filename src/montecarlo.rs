@@ -24,6 +24,9 @@ pub struct Options {
     /// Also run every replication until each class's first outage, for
     /// `time_to_first_outage_hours`.
     pub first_outage: bool,
+    /// Also estimate each component's Birnbaum importance: every replication runs again with
+    /// each component held up and held down, on the same random numbers.
+    pub importance: bool,
 }
 
 /// Runs replications `range` of `model`. `done` is incremented after each replication, for
@@ -47,6 +50,18 @@ pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &Atom
                         if options.first_outage {
                             engine.run_mode(rep, Mode::FirstOutage);
                             acc.add_first_outage(model, &engine.accounts, engine.archs());
+                        }
+                        if options.importance {
+                            let simulated: Vec<usize> = (0..model.components.len()).filter(|&c| engine.simulates(c)).collect();
+                            for c in simulated {
+                                engine.set_forced(Some((c, true)));
+                                engine.run_mode(rep, Mode::Availability);
+                                let up = acc.unavailabilities(model, &engine.accounts, engine.archs());
+                                engine.set_forced(Some((c, false)));
+                                engine.run_mode(rep, Mode::Availability);
+                                acc.add_birnbaum(model, &engine.accounts, engine.archs(), c, &up);
+                            }
+                            engine.set_forced(None);
                         }
                     }
                     acc.count_replication();

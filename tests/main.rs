@@ -6,6 +6,7 @@
 
 mod common;
 
+mod analytic;
 mod cli;
 mod determinism;
 mod exact;

@@ -76,6 +76,27 @@ pub fn thousands(x: f64) -> String {
     if neg && out != "0" { format!("-{out}") } else { out }
 }
 
+/// The exact value of an estimate in the same style, with more digits than the interval shows:
+/// `exact 99.99020%`, or `None` when there is none.
+pub fn exact(e: &Estimate, percent_style: bool) -> Option<String> {
+    let x = e.exact?;
+    if percent_style {
+        let pct = x * 100.0;
+        let d = nines(pct).max(decimals_for(e.half_width().unwrap_or(0.0) * 100.0)) + 2;
+        return Some(format!("exact {pct:.d$}%"));
+    }
+    let d = decimals_for(e.half_width().unwrap_or(0.0)).max(significant(x)) + 1;
+    Some(format!("exact {x:.d$}"))
+}
+
+/// An estimate's text followed by its exact value on the next line (`sep`), if there is one.
+pub fn with_exact(text: String, e: &Estimate, percent_style: bool, sep: &str) -> String {
+    match exact(e, percent_style) {
+        Some(x) => format!("{text}{sep}{x}"),
+        None => text,
+    }
+}
+
 /// A quantile with its interval: `0.81 [0.75, 0.88]`.
 pub fn quantile(q: &QuantileEstimate) -> String {
     match (q.value, q.ci_low, q.ci_high) {

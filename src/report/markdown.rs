@@ -2,7 +2,7 @@
 //! the totals, the notes and the command that reproduces the run.
 
 use super::format::thousands;
-use super::table::{architecture_headers, architecture_rows, class_rows, heading, CLASS_HEADERS};
+use super::table::{architecture_headers, architecture_rows, class_rows, contributor_rows, heading, CLASS_HEADERS, CONTRIBUTOR_HEADERS};
 use super::{Exporter, Report};
 use crate::model::{Architecture, Member, Model, NodeKind};
 use crate::scenario::units::format_duration;
@@ -152,7 +152,14 @@ impl Exporter for MarkdownExporter {
         ));
         out.push_str("## Results per architecture and class\n\n");
         let headers: Vec<String> = CLASS_HEADERS.iter().map(|h| h.to_string()).collect();
-        out.push_str(&md_table(&headers, &class_rows(s), 2));
+        out.push_str(&md_table(&headers, &class_rows(s, "<br>"), 2));
+        if let Some(note) = report.exact_note {
+            out.push_str(&format!("\n{note}\n"));
+        }
+        out.push_str("\n## Top contributors\n\n");
+        let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &contributor_rows(s, "<br>"), usize::MAX));
+        out.push_str("\nA component's share of downtime counts the outages that began with its failure. Birnbaum importance is the availability with the component always up minus with it always down.\n");
         out.push_str("\n## Totals per architecture\n\n");
         out.push_str(&md_table(&architecture_headers(s), &architecture_rows(s), 1));
         out.push_str("\nTotal cost is the downtime cost of every class plus SLA credits paid.\n\n");

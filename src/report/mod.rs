@@ -2,6 +2,7 @@
 //! Markdown) rendering the same [`Report`], and [`write_outputs`] for the output folder.
 
 pub mod csv;
+pub mod exact;
 pub mod format;
 pub mod json;
 pub mod markdown;
@@ -24,6 +25,8 @@ pub struct Report<'a> {
     pub file: &'a str,
     /// A command that reproduces the run.
     pub command: &'a str,
+    /// Which exact values are shown and why others are missing, if worth saying.
+    pub exact_note: Option<&'a str>,
 }
 
 /// Renders a report in one format.

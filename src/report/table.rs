@@ -2,7 +2,7 @@
 
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
-use super::format::{money, percent, pm, probability};
+use super::format::{money, percent, pm, probability, with_exact};
 use super::{Exporter, Report};
 use crate::stats::summary::Summary;
 
@@ -19,21 +19,60 @@ pub const CLASS_HEADERS: [&str; 9] = [
     "cost/yr",
 ];
 
-/// One row per architecture and class.
-pub fn class_rows(s: &Summary) -> Vec<Vec<String>> {
+/// One row per architecture and class; where an exact value exists it follows the estimate,
+/// after `sep` (a newline in the terminal, `<br>` in Markdown).
+pub fn class_rows(s: &Summary, sep: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for a in &s.architectures {
         for (i, c) in a.classes.iter().enumerate() {
             rows.push(vec![
                 if i == 0 { a.name.clone() } else { String::new() },
                 c.name.clone(),
-                percent(&c.availability),
-                pm(&c.downtime_hours_per_year),
-                pm(&c.outages_per_year),
-                pm(&c.mttr_hours.mean),
+                with_exact(percent(&c.availability), &c.availability, true, sep),
+                with_exact(pm(&c.downtime_hours_per_year), &c.downtime_hours_per_year, false, sep),
+                with_exact(pm(&c.outages_per_year), &c.outages_per_year, false, sep),
+                with_exact(pm(&c.mttr_hours.mean), &c.mttr_hours.mean, false, sep),
                 format!("{} / {}", short(c.mttr_hours.median.value), short(c.mttr_hours.p90.value)),
-                pm(&c.mtbf_hours),
+                with_exact(pm(&c.mtbf_hours), &c.mtbf_hours, false, sep),
                 money(&c.cost_per_year),
+            ]);
+        }
+    }
+    rows
+}
+
+/// Components listed per class under "top contributors".
+const TOP: usize = 3;
+
+/// Headers of the top-contributors view.
+pub const CONTRIBUTOR_HEADERS: [&str; 4] = ["architecture", "class", "largest shares of downtime", "highest Birnbaum importance"];
+
+/// Per architecture and class: the components whose failures started the most downtime, and
+/// the components with the highest Birnbaum importance (exact where known).
+pub fn contributor_rows(s: &Summary, sep: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for a in &s.architectures {
+        for (i, c) in a.classes.iter().enumerate() {
+            let mut by_share: Vec<_> = c.importance.iter().filter(|x| x.downtime_share.mean.is_some_and(|m| m > 0.0)).collect();
+            by_share.sort_by(|x, y| y.downtime_share.mean.unwrap_or(0.0).total_cmp(&x.downtime_share.mean.unwrap_or(0.0)));
+            let shares: Vec<String> = by_share.iter().take(TOP).map(|x| format!("{} {}", x.component, probability(&x.downtime_share))).collect();
+            let birnbaum = |x: &crate::stats::summary::ComponentImportance| x.birnbaum.exact.or(x.birnbaum.mean);
+            let mut by_b: Vec<_> = c.importance.iter().filter(|x| birnbaum(x).is_some()).collect();
+            by_b.sort_by(|x, y| birnbaum(y).unwrap_or(0.0).total_cmp(&birnbaum(x).unwrap_or(0.0)));
+            let bs: Vec<String> = by_b
+                .iter()
+                .take(TOP)
+                .map(|x| match (x.birnbaum.exact, x.birnbaum.mean) {
+                    (Some(e), _) => format!("{} {e:.4} (exact)", x.component),
+                    (None, Some(_)) => format!("{} {}", x.component, pm(&x.birnbaum)),
+                    _ => String::new(),
+                })
+                .collect();
+            rows.push(vec![
+                if i == 0 { a.name.clone() } else { String::new() },
+                c.name.clone(),
+                if shares.is_empty() { "no downtime".to_string() } else { shares.join(sep) },
+                if bs.is_empty() { "— (run with --importance to estimate)".to_string() } else { bs.join(sep) },
             ]);
         }
     }
@@ -108,15 +147,28 @@ impl Exporter for TableExporter {
         let s = report.summary;
         let headers: Vec<String> = CLASS_HEADERS.iter().map(|h| h.to_string()).collect();
         let mut out = format!("{}\n", heading(s));
-        out.push_str(&table(&headers, &class_rows(s)).to_string());
+        out.push_str(&table(&headers, &class_rows(s, "\n")).to_string());
         out.push('\n');
         let arch = table(&architecture_headers(s), &architecture_rows(s));
         out.push_str(&arch.to_string());
+        out.push('\n');
+        let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
+        let mut contributors = table(&headers, &contributor_rows(s, "\n"));
+        for i in 2..4 {
+            if let Some(col) = contributors.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Left);
+            }
+        }
+        out.push_str("Top contributors\n");
+        out.push_str(&contributors.to_string());
         out.push('\n');
         if let Some(sla) = &s.sla {
             out.push_str(&format!("SLA: target {} per {}, measured on {}.\n", sla.target, sla.period, sla.measures));
         }
         out.push_str("Intervals are ± half-widths; MTTR median / p90 are over outages.\n");
+        if let Some(note) = report.exact_note {
+            out.push_str(&format!("{note}\n"));
+        }
         for n in &s.notes {
             out.push_str(&format!("Note: {n}.\n"));
         }

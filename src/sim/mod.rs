@@ -43,6 +43,9 @@ pub const FIRST_OUTAGE_LIMIT: f64 = 10_000.0 * crate::scenario::units::YEAR;
 pub enum Mode {
     /// Everything over the horizon (the normal run).
     Horizon,
+    /// Only downtime inside the horizon: outages open at the horizon are not followed (for
+    /// importance runs, where a component held down may keep a class down for good).
+    Availability,
     /// Only the time to each class's first outage from the all-up start, ignoring the horizon.
     FirstOutage,
 }
@@ -56,6 +59,8 @@ enum Phase {
     Detecting,
     Waiting,
     Repairing,
+    /// Held down for the whole replication (importance runs): never repaired.
+    Dead,
 }
 
 /// A failover route's state.
@@ -123,6 +128,10 @@ pub struct Engine<'m> {
     down_cause: Vec<u32>,
     /// The component whose failure the current event goes back to.
     cause: u32,
+    /// A component held up (true) or down (false) for the whole replication.
+    forced: Option<(usize, bool)>,
+    /// True while the start state is being set up: no switch-over delays, no switch coins.
+    initializing: bool,
     comp_stack: Vec<u32>,
     /// Components whose effective state changed in the current event.
     changed: Vec<u32>,
@@ -162,12 +171,26 @@ impl<'m> Engine<'m> {
             rng_switch: vec![placeholder; plan.failovers.len()],
             down_cause: vec![NONE; plan.comp_units.len()],
             cause: NONE,
+            forced: None,
+            initializing: false,
             comp_stack: Vec::with_capacity(plan.comp_units.len()),
             changed: Vec::with_capacity(plan.comp_units.len()),
             pending: BinaryHeap::with_capacity(plan.comp_refs.total() + plan.node_parents.total() + 1),
             accounts: Accounts::new(model),
             events: 0,
         }
+    }
+
+    /// Holds component `c` up (`true`) or down (`false`) from the start of every following
+    /// replication, or lets every component be (`None`). A component held down is down from
+    /// the start and never repaired, so no route switches away from it.
+    pub fn set_forced(&mut self, forced: Option<(usize, bool)>) {
+        self.forced = forced;
+    }
+
+    /// Whether this engine's world simulates component `c`.
+    pub fn simulates(&self, c: usize) -> bool {
+        self.plan.comp_units[c] > 0
     }
 
     /// The architectures this engine simulates (model indices).
@@ -188,6 +211,7 @@ impl<'m> Engine<'m> {
         while let Some((slot, t)) = self.queue.peek() {
             let done = match mode {
                 Mode::Horizon => t >= horizon && (self.accounts.open() == 0 || t > horizon + FOLLOW_LIMIT),
+                Mode::Availability => t >= horizon,
                 Mode::FirstOutage => self.accounts.awaiting_first() == 0 || t > FIRST_OUTAGE_LIMIT,
             };
             if done {
@@ -214,7 +238,7 @@ impl<'m> Engine<'m> {
             }
         }
         match mode {
-            Mode::Horizon => self.accounts.close_all(self.now.max(horizon)),
+            Mode::Horizon | Mode::Availability => self.accounts.close_all(self.now.max(horizon)),
             Mode::FirstOutage => self.accounts.close_all(self.now),
         }
     }
@@ -264,6 +288,39 @@ impl<'m> Engine<'m> {
                 self.remaining[u] = t;
             }
         }
+        if let Some((c, up)) = self.forced.filter(|&(c, _)| self.plan.comp_units[c] > 0) {
+            self.hold(c, up);
+        }
+    }
+
+    /// Holds component `c` up or down from time 0 (see [`Engine::set_forced`]).
+    fn hold(&mut self, c: usize, up: bool) {
+        let first = self.plan.comp_first_unit[c] as usize;
+        for u in first..first + self.plan.comp_units[c] as usize {
+            if up {
+                // A failure that never comes: the unit stays up, idle or not.
+                self.remaining[u] = f64::INFINITY;
+                if self.phase[u] == Phase::Up {
+                    self.queue.set(u, f64::INFINITY);
+                }
+            } else {
+                self.queue.cancel(u);
+                self.phase[u] = Phase::Dead;
+            }
+        }
+        if !up {
+            let was_up = self.units_up[c] >= self.plan.comp_need[c];
+            self.units_up[c] = 0;
+            if was_up && self.plan.comp_need[c] > 0 {
+                self.blocked[c] += 1;
+                if self.blocked[c] == 1 {
+                    self.cause = c as u32;
+                    self.initializing = true;
+                    self.component_changed(c);
+                    self.initializing = false;
+                }
+            }
+        }
     }
 
     // ---- units and crews -------------------------------------------------------------------
@@ -273,8 +330,8 @@ impl<'m> Engine<'m> {
             Phase::Up => self.unit_fails(u),
             Phase::Detecting => self.request_repair(u),
             Phase::Repairing => self.unit_repaired(u),
-            // Waiting and standby units have no timer; nothing to do if one is ever seen.
-            Phase::Waiting | Phase::Standby => self.queue.cancel(u),
+            // Waiting, standby and dead units have no timer; nothing to do if one is ever seen.
+            Phase::Waiting | Phase::Standby | Phase::Dead => self.queue.cancel(u),
         }
     }
 
@@ -453,7 +510,7 @@ impl<'m> Engine<'m> {
         match self.failover[f] {
             Failover::Serving(i) => {
                 if pos == i && !up {
-                    if fp.switchover > 0.0 {
+                    if fp.switchover > 0.0 && !self.initializing {
                         self.failover[f] = Failover::Switching { from: i };
                         self.queue.set(self.plan.switch_base + f, self.now + fp.switchover);
                     } else {
@@ -559,7 +616,7 @@ impl<'m> Engine<'m> {
             self.failover[f] = Failover::Serving(j);
             return;
         }
-        if fp.switch_success < 1.0 && self.rng_switch[f].random::<f64>() >= fp.switch_success {
+        if !self.initializing && fp.switch_success < 1.0 && self.rng_switch[f].random::<f64>() >= fp.switch_success {
             self.failover[f] = Failover::Stuck { failed: from };
         } else {
             self.failover[f] = Failover::Serving(j);

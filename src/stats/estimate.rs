@@ -182,7 +182,7 @@ impl Pair {
 /// The ratio estimator `x̄ / ȳ` over `n` replications with a delta-method interval, from the
 /// means, variances and covariance of the per-replication values.
 pub fn ratio_estimate(n: u64, xbar: f64, ybar: f64, vx: f64, vy: f64, cxy: f64, confidence: f64) -> Estimate {
-    if n == 0 || !(ybar > 0.0) {
+    if n == 0 || ybar.is_nan() || ybar <= 0.0 {
         return Estimate::none();
     }
     let r = xbar / ybar;

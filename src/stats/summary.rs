@@ -55,6 +55,8 @@ pub struct Accumulator {
     /// Per account and component: downtime started by that component's failures (fraction of
     /// the horizon), as a share of the account's downtime.
     causes: Vec<Share>,
+    /// Per account and component: availability with the component held up minus held down.
+    birnbaum: Vec<Moments>,
     components: usize,
     replications: u64,
     events: u64,
@@ -68,6 +70,7 @@ impl Accumulator {
             classes: vec![ClassAcc::default(); n],
             archs: vec![ArchAcc::default(); model.architectures.len()],
             causes: vec![Share::default(); n * model.components.len()],
+            birnbaum: vec![Moments::default(); n * model.components.len()],
             components: model.components.len(),
             replications: 0,
             events: 0,
@@ -166,6 +169,22 @@ impl Accumulator {
         }
     }
 
+    /// The unavailability of every account of architectures `archs` in the last run, for
+    /// [`Accumulator::add_birnbaum`].
+    pub fn unavailabilities(&self, model: &Model, acc: &Accounts, archs: &[usize]) -> Vec<(usize, f64)> {
+        let ncls = model.classes.len();
+        archs.iter().flat_map(|&a| a * ncls..(a + 1) * ncls).map(|i| (i, acc.list[i].downtime / model.horizon)).collect()
+    }
+
+    /// Adds one replication's Birnbaum difference for component `c`: `held_up` are the
+    /// unavailabilities with `c` held up, `acc` the accounts of the run with `c` held down.
+    pub fn add_birnbaum(&mut self, model: &Model, acc: &Accounts, archs: &[usize], c: usize, held_up: &[(usize, f64)]) {
+        let down = self.unavailabilities(model, acc, archs);
+        for (&(i, u_up), &(_, u_down)) in held_up.iter().zip(&down) {
+            self.birnbaum[i * self.components + c].add(u_down - u_up);
+        }
+    }
+
     /// Merges another accumulator (of the same model).
     pub fn merge(&mut self, o: &Accumulator) {
         for (a, b) in self.classes.iter_mut().zip(&o.classes) {
@@ -181,6 +200,9 @@ impl Accumulator {
             a.first_outage_censored += b.first_outage_censored;
         }
         for (a, b) in self.causes.iter_mut().zip(&o.causes) {
+            a.merge(b);
+        }
+        for (a, b) in self.birnbaum.iter_mut().zip(&o.birnbaum) {
             a.merge(b);
         }
         for (a, b) in self.archs.iter_mut().zip(&o.archs) {
@@ -233,7 +255,7 @@ impl Accumulator {
                                 .map(|k| ComponentImportance {
                                     component: model.components[k].name.clone(),
                                     downtime_share: self.causes[(ai * ncls + ci) * self.components + k].share_of(&c.unavailability, conf),
-                                    birnbaum: Estimate::none(),
+                                    birnbaum: self.birnbaum[(ai * ncls + ci) * self.components + k].estimate(conf),
                                 })
                                 .collect(),
                         }

@@ -1,5 +1,6 @@
 //! Helpers shared by the test modules.
 
+pub mod chains;
 pub mod ctmc;
 
 use relsim::stats::estimate::Estimate;

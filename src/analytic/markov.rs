@@ -1,0 +1,705 @@
+//! The Markov method: a continuous-time Markov chain of one architecture, for what breaks
+//! independence (shared crews, failovers whose switch can fail, cold standby), solved for its
+//! steady state and for the mean time to first outage.
+//!
+//! A state holds, for each component, how many units are in detection and in repair; for each
+//! crew that can be busy, the failed units in order of failure with their phase (detecting,
+//! waiting, repairing); and each failover's mode (serving member i, stuck on member i after a
+//! failed switch, or none up). The transitions follow the simulator's rules exactly, including
+//! the order in which an instant settles (components first, then routes in index order); a
+//! switch-over that may fail is a branch with probabilities `switch_success` and its complement.
+
+use std::collections::HashMap;
+
+use crate::analytic::sparse::{solve, Csr, DENSE_LIMIT};
+use crate::model::{Member, Model, NodeKind};
+use crate::scenario::units::HOUR;
+
+/// A component held up or down for the whole analysis (for Birnbaum importance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Forced {
+    /// Model index of the component.
+    pub component: usize,
+    /// Held up (never fails) or down (never repaired, needs no crew).
+    pub up: bool,
+}
+
+/// Exact results for one class.
+#[derive(Clone, Debug)]
+pub struct ClassResult {
+    /// Steady-state availability.
+    pub availability: f64,
+    /// Outages per hour in the steady state.
+    pub frequency: f64,
+    /// Mean time to the first outage from the all-up state (hours), if asked for.
+    pub mttff_hours: Option<f64>,
+}
+
+/// Exact results for one architecture.
+#[derive(Clone, Debug)]
+pub struct Result {
+    /// States of the chain.
+    pub states: usize,
+    /// Per class (model order).
+    pub classes: Vec<ClassResult>,
+}
+
+const DETECTING: u16 = 0;
+const WAITING: u16 = 1;
+const REPAIRING: u16 = 2;
+
+/// A failover in the chain.
+struct Fo {
+    members: usize,
+    switch_success: f64,
+    failback: bool,
+}
+
+/// Everything about the architecture the exploration needs, by local component index.
+struct Layout {
+    comps: Vec<usize>,
+    count: Vec<u16>,
+    need: Vec<u16>,
+    lambda: Vec<f64>,
+    delta: Vec<Option<f64>>,
+    mu: Vec<f64>,
+    forced: Vec<Option<bool>>,
+    /// Contended crew (local) of each component.
+    crew: Vec<Option<usize>>,
+    crew_size: Vec<u16>,
+    /// (failover, member position) of a cold standby member.
+    cold: Vec<Option<(usize, u16)>>,
+    /// Dependencies (local) of each component, for effective states.
+    deps: Vec<Vec<usize>>,
+    /// Local components in dependency order (a component after what it depends on).
+    order: Vec<usize>,
+    /// Members of each node: Ok(local component) or Err(node).
+    members: Vec<Vec<std::result::Result<usize, usize>>>,
+    /// Need of each gate node (`None` for failovers).
+    gate_need: Vec<Option<usize>>,
+    /// Failover of each node, if it is one.
+    node_fo: Vec<Option<usize>>,
+    fos: Vec<Fo>,
+    roots: Vec<usize>,
+}
+
+/// One state of the chain.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct State {
+    detecting: Vec<u16>,
+    repairing: Vec<u16>,
+    /// Per contended crew: (local component, phase) in order of failure.
+    queues: Vec<Vec<(u16, u16)>>,
+    /// Per failover: mode (`i` serving i, `m + i` stuck on i, `2m` none up).
+    modes: Vec<u16>,
+}
+
+impl Layout {
+    fn new(model: &Model, arch: usize, forced: Option<Forced>) -> Layout {
+        let a = &model.architectures[arch];
+        let used = model.components_of(arch);
+        let comps: Vec<usize> = (0..used.len()).filter(|&c| used[c]).collect();
+        let mut local = vec![usize::MAX; model.components.len()];
+        for (i, &c) in comps.iter().enumerate() {
+            local[c] = i;
+        }
+        let rate = |d: &crate::model::dist::Dist| HOUR / d.mean();
+        let m = &model.components;
+        let forced_of = |c: usize| forced.filter(|f| f.component == c).map(|f| f.up);
+        let mut crew_units = vec![0u32; model.crews.len()];
+        for &c in &comps {
+            if let (Some(k), None) = (m[c].crew, forced_of(c)) {
+                crew_units[k] += m[c].count;
+            }
+        }
+        let mut crew_local = vec![usize::MAX; model.crews.len()];
+        let mut crew_size = Vec::new();
+        for (k, crew) in model.crews.iter().enumerate() {
+            if crew_units[k] > crew.size {
+                crew_local[k] = crew_size.len();
+                crew_size.push(crew.size as u16);
+            }
+        }
+        let deps: Vec<Vec<usize>> = comps.iter().map(|&c| m[c].within.iter().chain(&m[c].requires).map(|&d| local[d]).collect()).collect();
+        let mut order = Vec::with_capacity(comps.len());
+        let mut placed = vec![false; comps.len()];
+        while order.len() < comps.len() {
+            for i in 0..comps.len() {
+                if !placed[i] && deps[i].iter().all(|&d| placed[d]) {
+                    placed[i] = true;
+                    order.push(i);
+                }
+            }
+        }
+        let mut fos = Vec::new();
+        let mut node_fo = vec![None; a.nodes.len()];
+        let mut cold = vec![None; comps.len()];
+        let mut gate_need = vec![None; a.nodes.len()];
+        for (n, node) in a.nodes.iter().enumerate() {
+            match &node.kind {
+                NodeKind::Gate { need } => gate_need[n] = Some(*need as usize),
+                NodeKind::Failover(f) => {
+                    node_fo[n] = Some(fos.len());
+                    if f.cold {
+                        for (pos, mem) in node.members.iter().enumerate() {
+                            if let Member::Component(c) = *mem {
+                                cold[local[c]] = Some((fos.len(), pos as u16));
+                            }
+                        }
+                    }
+                    fos.push(Fo { members: node.members.len(), switch_success: f.switch_success, failback: f.failback });
+                }
+            }
+        }
+        let members = a
+            .nodes
+            .iter()
+            .map(|node| {
+                node.members
+                    .iter()
+                    .map(|mem| match *mem {
+                        Member::Component(c) => Ok(local[c]),
+                        Member::Node(k) => Err(k),
+                    })
+                    .collect()
+            })
+            .collect();
+        Layout {
+            count: comps.iter().map(|&c| m[c].count as u16).collect(),
+            need: comps.iter().map(|&c| m[c].need as u16).collect(),
+            lambda: comps.iter().map(|&c| rate(&m[c].failure)).collect(),
+            delta: comps.iter().map(|&c| m[c].detect.as_ref().map(rate)).collect(),
+            mu: comps.iter().map(|&c| rate(&m[c].repair)).collect(),
+            forced: comps.iter().map(|&c| forced_of(c)).collect(),
+            crew: comps.iter().map(|&c| m[c].crew.map(|k| crew_local[k]).filter(|&k| k != usize::MAX)).collect(),
+            crew_size,
+            cold,
+            deps,
+            order,
+            members,
+            gate_need,
+            node_fo,
+            fos,
+            roots: a.class_roots.clone(),
+            comps,
+        }
+    }
+
+    fn down_units(&self, s: &State, i: usize) -> u16 {
+        match self.crew[i] {
+            Some(k) => s.queues[k].iter().filter(|e| e.0 as usize == i).count() as u16,
+            None => s.detecting[i] + s.repairing[i],
+        }
+    }
+
+    fn effective(&self, s: &State) -> Vec<bool> {
+        let mut eff = vec![false; self.comps.len()];
+        for &i in &self.order {
+            let own = match self.forced[i] {
+                Some(up) => up,
+                None => self.count[i] - self.down_units(s, i) >= self.need[i],
+            };
+            eff[i] = own && self.deps[i].iter().all(|&d| eff[d]);
+        }
+        eff
+    }
+
+    fn nodes_up(&self, eff: &[bool], modes: &[u16]) -> Vec<bool> {
+        let mut up = vec![false; self.members.len()];
+        for n in 0..self.members.len() {
+            up[n] = match (self.gate_need[n], self.node_fo[n]) {
+                (Some(need), _) => self.members[n].iter().filter(|m| member_up(m, eff, &up)).count() >= need,
+                (None, Some(f)) => (modes[f] as usize) < self.fos[f].members,
+                _ => false,
+            };
+        }
+        up
+    }
+
+    /// Settles routes after components moved from `old_eff` to `new_eff`, starting from the
+    /// failover modes `modes`: every outcome with its probability.
+    fn settle(&self, modes: &[u16], old_eff: &[bool], new_eff: &[bool]) -> Vec<(f64, Vec<u16>)> {
+        let old_up = self.nodes_up(old_eff, modes);
+        let mut outcomes: Vec<(f64, Vec<u16>, Vec<bool>)> = vec![(1.0, modes.to_vec(), vec![false; self.members.len()])];
+        for n in 0..self.members.len() {
+            let mut next = Vec::with_capacity(outcomes.len());
+            for (p, modes, mut up) in outcomes {
+                if let Some(need) = self.gate_need[n] {
+                    up[n] = self.members[n].iter().filter(|m| member_up(m, new_eff, &up)).count() >= need;
+                    next.push((p, modes, up));
+                    continue;
+                }
+                let Some(f) = self.node_fo[n] else { continue };
+                let now: Vec<bool> = self.members[n].iter().map(|m| member_up(m, new_eff, &up)).collect();
+                let mut sub = vec![(1.0, modes[f])];
+                for (pos, mem) in self.members[n].iter().enumerate() {
+                    let before = member_up(mem, old_eff, &old_up);
+                    if before != now[pos] {
+                        sub = sub.into_iter().flat_map(|(q, mode)| self.handle(f, mode, pos, now[pos], &now).into_iter().map(move |(r, m2)| (q * r, m2))).collect();
+                    }
+                }
+                for (q, mode) in sub {
+                    let mut modes2 = modes.clone();
+                    modes2[f] = mode;
+                    let mut up2 = up.clone();
+                    up2[n] = (mode as usize) < self.fos[f].members;
+                    next.push((p * q, modes2, up2));
+                }
+            }
+            outcomes = next;
+        }
+        outcomes.into_iter().filter(|o| o.0 > 0.0).map(|(p, m, _)| (p, m)).collect()
+    }
+
+    /// The failover state machine (see `sim`): member `pos` of failover `f` is now `up`.
+    fn handle(&self, f: usize, mode: u16, pos: usize, up: bool, now: &[bool]) -> Vec<(f64, u16)> {
+        let fo = &self.fos[f];
+        let m = fo.members;
+        let serve = |i: usize| -> u16 {
+            if fo.failback {
+                if let Some(j) = (0..i).find(|&j| now[j]) {
+                    return j as u16;
+                }
+            }
+            i as u16
+        };
+        let mode = mode as usize;
+        if mode < m {
+            let i = mode;
+            if pos == i && !up {
+                return match (0..m).find(|&j| now[j]) {
+                    None => vec![(1.0, (2 * m) as u16)],
+                    Some(j) if j == i => vec![(1.0, j as u16)],
+                    Some(j) if fo.switch_success < 1.0 => {
+                        vec![(fo.switch_success, j as u16), (1.0 - fo.switch_success, (m + i) as u16)]
+                    }
+                    Some(j) => vec![(1.0, j as u16)],
+                };
+            }
+            if up && pos < i && fo.failback {
+                return vec![(1.0, pos as u16)];
+            }
+            vec![(1.0, mode as u16)]
+        } else if mode < 2 * m {
+            if pos == mode - m && up { vec![(1.0, serve(pos))] } else { vec![(1.0, mode as u16)] }
+        } else if up {
+            vec![(1.0, serve(pos))]
+        } else {
+            vec![(1.0, mode as u16)]
+        }
+    }
+
+    /// Whether component `i`'s up units run (a cold standby member runs only while serving).
+    fn active(&self, s: &State, i: usize) -> bool {
+        match self.cold[i] {
+            Some((f, pos)) => s.modes[f] == pos,
+            None => true,
+        }
+    }
+
+    /// Every component-level move out of `s`: (rate per hour, state before routes settle).
+    fn moves(&self, s: &State) -> Vec<(f64, State)> {
+        let mut out = Vec::new();
+        for i in 0..self.comps.len() {
+            if self.forced[i].is_some() {
+                continue;
+            }
+            let up = self.count[i] - self.down_units(s, i);
+            if up > 0 && self.active(s, i) {
+                let mut t = s.clone();
+                match self.crew[i] {
+                    None => match self.delta[i] {
+                        Some(_) => t.detecting[i] += 1,
+                        None => t.repairing[i] += 1,
+                    },
+                    Some(k) => {
+                        let busy = s.queues[k].iter().filter(|e| e.1 == REPAIRING).count() as u16;
+                        let phase = match self.delta[i] {
+                            Some(_) => DETECTING,
+                            None if busy < self.crew_size[k] => REPAIRING,
+                            None => WAITING,
+                        };
+                        t.queues[k].push((i as u16, phase));
+                    }
+                }
+                out.push((self.lambda[i] * up as f64, t));
+            }
+            if self.crew[i].is_none() {
+                if let (Some(d), true) = (self.delta[i], s.detecting[i] > 0) {
+                    let mut t = s.clone();
+                    t.detecting[i] -= 1;
+                    t.repairing[i] += 1;
+                    out.push((d * s.detecting[i] as f64, t));
+                }
+                if s.repairing[i] > 0 {
+                    let mut t = s.clone();
+                    t.repairing[i] -= 1;
+                    out.push((self.mu[i] * s.repairing[i] as f64, t));
+                }
+            }
+        }
+        for (k, q) in s.queues.iter().enumerate() {
+            let busy = q.iter().filter(|e| e.1 == REPAIRING).count() as u16;
+            for (j, &(i, phase)) in q.iter().enumerate() {
+                let i = i as usize;
+                let mut t = s.clone();
+                match phase {
+                    DETECTING => {
+                        t.queues[k][j].1 = if busy < self.crew_size[k] { REPAIRING } else { WAITING };
+                        out.push((self.delta[i].unwrap_or(0.0), t));
+                    }
+                    REPAIRING => {
+                        t.queues[k].remove(j);
+                        if let Some(w) = t.queues[k].iter_mut().find(|e| e.1 == WAITING) {
+                            w.1 = REPAIRING;
+                        }
+                        out.push((self.mu[i], t));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+fn member_up(m: &std::result::Result<usize, usize>, eff: &[bool], nodes: &[bool]) -> bool {
+    match *m {
+        Ok(c) => eff[c],
+        Err(n) => nodes[n],
+    }
+}
+
+/// Builds and solves the chain of architecture `arch`. Fails with a reason when the chain has
+/// more than `max_states` states or cannot be solved.
+pub fn analyze(model: &Model, arch: usize, forced: Option<Forced>, max_states: usize, want_mttff: bool) -> std::result::Result<Result, String> {
+    let lay = Layout::new(model, arch, forced);
+    let nc = lay.comps.len();
+    let mut start = State { detecting: vec![0; nc], repairing: vec![0; nc], queues: vec![Vec::new(); lay.crew_size.len()], modes: vec![0; lay.fos.len()] };
+    // At the start every repairable unit is up; a member held down does not serve.
+    let eff0 = lay.effective(&start);
+    let all_up = vec![true; nc];
+    if let Some((_, modes)) = lay.settle(&start.modes, &all_up, &eff0).into_iter().next() {
+        start.modes = modes;
+    }
+    let mut index: HashMap<State, u32> = HashMap::new();
+    let mut states = vec![start.clone()];
+    index.insert(start, 0);
+    let mut triplets: Vec<(usize, usize, f64)> = Vec::new();
+    let mut out_rate: Vec<f64> = Vec::new();
+    let mut i = 0;
+    while i < states.len() {
+        let s = states[i].clone();
+        let eff = lay.effective(&s);
+        let mut total = 0.0;
+        for (rate, moved) in lay.moves(&s) {
+            let eff2 = lay.effective(&moved);
+            for (p, modes) in lay.settle(&s.modes, &eff, &eff2) {
+                let t = State { modes, ..moved.clone() };
+                let j = match index.get(&t) {
+                    Some(&j) => j as usize,
+                    None => {
+                        if states.len() >= max_states {
+                            return Err(format!("its Markov chain has more than {max_states} states (raise --max-states to try a larger one)"));
+                        }
+                        states.push(t.clone());
+                        index.insert(t, (states.len() - 1) as u32);
+                        states.len() - 1
+                    }
+                };
+                if j != i {
+                    triplets.push((i, j, rate * p));
+                    total += rate * p;
+                }
+            }
+        }
+        out_rate.push(total);
+        i += 1;
+    }
+    let n = states.len();
+    let class_up: Vec<Vec<bool>> = {
+        let node_up: Vec<Vec<bool>> = states.iter().map(|s| lay.nodes_up(&lay.effective(s), &s.modes)).collect();
+        lay.roots.iter().map(|&r| node_up.iter().map(|u| u[r]).collect()).collect()
+    };
+    let pi = steady_state(n, &triplets, &out_rate)?;
+    let mut classes = Vec::with_capacity(class_up.len());
+    for up in &class_up {
+        let availability: f64 = (0..n).filter(|&s| up[s]).map(|s| pi[s]).sum();
+        let frequency: f64 = triplets.iter().filter(|&&(a, b, _)| up[a] && !up[b]).map(|&(a, _, r)| pi[a] * r).sum();
+        let mttff_hours = if want_mttff { Some(mean_time_to_down(n, &triplets, &out_rate, up)?) } else { None };
+        classes.push(ClassResult { availability, frequency, mttff_hours });
+    }
+    Ok(Result { states: n, classes })
+}
+
+/// The long-run fraction of time in each state, starting from state 0.
+///
+/// The chain need not be irreducible (a failover that never fails back can leave the all-up
+/// state behind for good): its closed classes are found, each is solved for its own steady
+/// state, and they are weighted by the probability of ending up in each from state 0.
+fn steady_state(n: usize, t: &[(usize, usize, f64)], out: &[f64]) -> std::result::Result<Vec<f64>, String> {
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(i, j, _) in t {
+        succ[i].push(j);
+    }
+    let comp = strongly_connected(&succ);
+    let ncomp = comp.iter().copied().max().map_or(0, |c| c + 1);
+    let mut closed = vec![true; ncomp];
+    for &(i, j, _) in t {
+        if comp[i] != comp[j] {
+            closed[comp[i]] = false;
+        }
+    }
+    let mut pi = vec![0.0; n];
+    let classes: Vec<usize> = (0..ncomp).filter(|&c| closed[c]).collect();
+    for &c in &classes {
+        let members: Vec<usize> = (0..n).filter(|&s| comp[s] == c).collect();
+        let weight = if classes.len() == 1 { 1.0 } else { absorption(n, t, out, &comp, c)? };
+        if weight == 0.0 {
+            continue;
+        }
+        for (s, p) in members.iter().zip(class_steady_state(&members, t, out)?) {
+            pi[*s] = weight * p;
+        }
+    }
+    Ok(pi)
+}
+
+/// Steady state of a closed class (irreducible). Small classes use GTH elimination, which
+/// involves no subtraction and so keeps full relative accuracy however stiff the rates; large
+/// ones fix the first member's mass to 1, solve the others' balance equations and normalise.
+fn class_steady_state(members: &[usize], t: &[(usize, usize, f64)], out: &[f64]) -> std::result::Result<Vec<f64>, String> {
+    let m = members.len();
+    if m == 1 {
+        return Ok(vec![1.0]);
+    }
+    let mut local = std::collections::HashMap::with_capacity(m);
+    for (k, &s) in members.iter().enumerate() {
+        local.insert(s, k);
+    }
+    if m <= DENSE_LIMIT {
+        let mut a = vec![vec![0.0; m]; m];
+        for &(i, j, r) in t {
+            if let (Some(&li), Some(&lj)) = (local.get(&i), local.get(&j)) {
+                a[li][lj] += r;
+            }
+        }
+        return gth(a);
+    }
+    // Unknowns x₁..x_{m−1} (x₀ = 1): for each j ≥ 1, out_j·x_j − Σ_{i≠j} x_i q_ij = q_0j.
+    let mut a = Vec::with_capacity(t.len() + m);
+    let mut b = vec![0.0; m - 1];
+    for &(i, j, r) in t {
+        let (Some(&li), Some(&lj)) = (local.get(&i), local.get(&j)) else { continue };
+        if lj == 0 {
+            continue;
+        }
+        if li == 0 {
+            b[lj - 1] += r;
+        } else {
+            a.push((lj - 1, li - 1, -r));
+        }
+    }
+    for (k, &s) in members.iter().enumerate().skip(1) {
+        a.push((k - 1, k - 1, out[s]));
+    }
+    let x = solve(&Csr::from_triplets(m - 1, a), &b)?;
+    let total: f64 = 1.0 + x.iter().map(|v| v.max(0.0)).sum::<f64>();
+    let mut p = Vec::with_capacity(m);
+    p.push(1.0 / total);
+    p.extend(x.iter().map(|v| v.max(0.0) / total));
+    Ok(p)
+}
+
+/// Grassmann–Taksar–Heyman elimination: the steady state of an irreducible chain from its
+/// off-diagonal rates `a[i][j]`.
+fn gth(mut a: Vec<Vec<f64>>) -> std::result::Result<Vec<f64>, String> {
+    let n = a.len();
+    for k in (1..n).rev() {
+        let s: f64 = (0..k).map(|j| a[k][j]).sum();
+        if s.is_nan() || s <= 0.0 {
+            return Err("the Markov chain is not irreducible".to_string());
+        }
+        for row in a.iter_mut().take(k) {
+            row[k] /= s;
+        }
+        let (top, rest) = a.split_at_mut(k);
+        let ak = &rest[0];
+        for row in top.iter_mut() {
+            let f = row[k];
+            if f != 0.0 {
+                for (x, &y) in row[..k].iter_mut().zip(&ak[..k]) {
+                    *x += f * y;
+                }
+            }
+        }
+    }
+    let mut x = vec![0.0; n];
+    x[0] = 1.0;
+    for j in 1..n {
+        x[j] = (0..j).map(|i| x[i] * a[i][j]).sum();
+    }
+    let total: f64 = x.iter().sum();
+    Ok(x.into_iter().map(|v| v / total).collect())
+}
+
+/// Probability that the chain started in state 0 ends up in closed class `target`.
+fn absorption(n: usize, t: &[(usize, usize, f64)], out: &[f64], comp: &[usize], target: usize) -> std::result::Result<f64, String> {
+    let mut closed_comp = vec![true; comp.iter().copied().max().map_or(0, |c| c + 1)];
+    for &(i, j, _) in t {
+        if comp[i] != comp[j] {
+            closed_comp[comp[i]] = false;
+        }
+    }
+    if closed_comp[comp[0]] {
+        return Ok(if comp[0] == target { 1.0 } else { 0.0 });
+    }
+    // Transient states: (−Q_TT) h = (rates into the target class).
+    let mut idx = vec![usize::MAX; n];
+    let mut m = 0;
+    for s in 0..n {
+        if !closed_comp[comp[s]] {
+            idx[s] = m;
+            m += 1;
+        }
+    }
+    let mut a = Vec::with_capacity(t.len() + m);
+    let mut b = vec![0.0; m];
+    for &(i, j, r) in t {
+        if idx[i] == usize::MAX {
+            continue;
+        }
+        if idx[j] != usize::MAX {
+            a.push((idx[i], idx[j], -r));
+        } else if comp[j] == target {
+            b[idx[i]] += r;
+        }
+    }
+    for s in 0..n {
+        if idx[s] != usize::MAX {
+            a.push((idx[s], idx[s], out[s]));
+        }
+    }
+    let h = solve(&Csr::from_triplets(m, a), &b)?;
+    Ok(h[idx[0]])
+}
+
+/// Strongly connected components (Tarjan's algorithm, iterative so deep chains cannot overflow
+/// the call stack). Returns the component of each state.
+fn strongly_connected(succ: &[Vec<usize>]) -> Vec<usize> {
+    let n = succ.len();
+    let (mut index, mut low) = (vec![usize::MAX; n], vec![0; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let mut comp = vec![usize::MAX; n];
+    let (mut next, mut ncomp) = (0, 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut k)) = call.last_mut() {
+            if *k < succ[v].len() {
+                let w = succ[v][*k];
+                *k += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp[w] = ncomp;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    ncomp += 1;
+                }
+            }
+        }
+    }
+    comp
+}
+
+/// Mean time from state 0 until the first state where `up` is false: (−Q_UU) τ = 1.
+/// Infinite when the chain may never get there (it can end up where the class never fails).
+fn mean_time_to_down(n: usize, t: &[(usize, usize, f64)], out: &[f64], up: &[bool]) -> std::result::Result<f64, String> {
+    if !up[0] {
+        return Ok(0.0);
+    }
+    // States that can reach a down state, by a backward search from the down states.
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(i, j, _) in t {
+        pred[j].push(i);
+    }
+    let mut reaches = up.iter().map(|u| !u).collect::<Vec<bool>>();
+    let mut work: Vec<usize> = (0..n).filter(|&s| reaches[s]).collect();
+    while let Some(j) = work.pop() {
+        for &i in &pred[j] {
+            if !reaches[i] {
+                reaches[i] = true;
+                work.push(i);
+            }
+        }
+    }
+    // Any up state reachable from 0 through up states that cannot reach down: never fails.
+    let mut seen = vec![false; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(i, j, _) in t {
+        succ[i].push(j);
+    }
+    let mut work = vec![0];
+    seen[0] = true;
+    while let Some(i) = work.pop() {
+        if !reaches[i] {
+            return Ok(f64::INFINITY);
+        }
+        for &j in &succ[i] {
+            if up[j] && !seen[j] {
+                seen[j] = true;
+                work.push(j);
+            }
+        }
+    }
+    let mut idx = vec![usize::MAX; n];
+    let mut m = 0;
+    for s in 0..n {
+        if up[s] {
+            idx[s] = m;
+            m += 1;
+        }
+    }
+    let mut a = Vec::with_capacity(t.len() + m);
+    for &(i, j, r) in t {
+        if up[i] && up[j] {
+            a.push((idx[i], idx[j], -r));
+        }
+    }
+    for s in 0..n {
+        if up[s] {
+            if out[s] == 0.0 {
+                return Ok(f64::INFINITY);
+            }
+            a.push((idx[s], idx[s], out[s]));
+        }
+    }
+    let tau = solve(&Csr::from_triplets(m, a), &vec![1.0; m])?;
+    Ok(tau[0])
+}
+

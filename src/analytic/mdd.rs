@@ -1,0 +1,253 @@
+//! Multi-valued decision diagrams: Boolean functions of independent multi-valued variables,
+//! reduced and shared, so that repeated variables (a region under many components, a component
+//! in several routes) are handled exactly. Variables are tested in index order.
+
+use std::collections::HashMap;
+
+/// A node id. `FALSE` and `TRUE` are the terminals.
+pub type Id = u32;
+/// The constant false.
+pub const FALSE: Id = 0;
+/// The constant true.
+pub const TRUE: Id = 1;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Op {
+    And,
+    Or,
+}
+
+/// A store of decision-diagram nodes over variables with `states[v]` values each.
+pub struct Mdd {
+    states: Vec<usize>,
+    /// Variable of each node (`u32::MAX` for terminals).
+    var: Vec<u32>,
+    /// Children of each node, `states[var]` of them, starting at `first[node]` in `children`.
+    first: Vec<u32>,
+    children: Vec<Id>,
+    unique: HashMap<(u32, Vec<Id>), Id>,
+    memo: HashMap<(Op, Id, Id), Id>,
+    not_memo: HashMap<Id, Id>,
+}
+
+impl Mdd {
+    /// A store for variables with `states[v]` states each.
+    pub fn new(states: Vec<usize>) -> Self {
+        Mdd {
+            states,
+            var: vec![u32::MAX, u32::MAX],
+            first: vec![0, 0],
+            children: Vec::new(),
+            unique: HashMap::new(),
+            memo: HashMap::new(),
+            not_memo: HashMap::new(),
+        }
+    }
+
+    /// Number of nodes (terminals included).
+    pub fn len(&self) -> usize {
+        self.var.len()
+    }
+
+    /// Whether only the terminals exist.
+    pub fn is_empty(&self) -> bool {
+        self.var.len() == 2
+    }
+
+    fn top(&self, f: Id) -> u32 {
+        self.var[f as usize]
+    }
+
+    fn child(&self, f: Id, s: usize) -> Id {
+        self.children[self.first[f as usize] as usize + s]
+    }
+
+    /// The cofactor of `f` for variable `v` in state `s` (f itself if it does not test `v` at top).
+    fn cofactor(&self, f: Id, v: u32, s: usize) -> Id {
+        if self.top(f) == v { self.child(f, s) } else { f }
+    }
+
+    /// The node testing `v` with these children (reduced: equal children collapse).
+    pub fn node(&mut self, v: u32, kids: Vec<Id>) -> Id {
+        debug_assert_eq!(kids.len(), self.states[v as usize]);
+        if kids.iter().all(|&k| k == kids[0]) {
+            return kids[0];
+        }
+        if let Some(&id) = self.unique.get(&(v, kids.clone())) {
+            return id;
+        }
+        let id = self.var.len() as Id;
+        self.var.push(v);
+        self.first.push(self.children.len() as u32);
+        self.children.extend_from_slice(&kids);
+        self.unique.insert((v, kids), id);
+        id
+    }
+
+    /// True when variable `v` is in one of the states where `set[s]` is true.
+    pub fn literal(&mut self, v: u32, set: &[bool]) -> Id {
+        let kids = set.iter().map(|&b| if b { TRUE } else { FALSE }).collect();
+        self.node(v, kids)
+    }
+
+    fn apply(&mut self, op: Op, a: Id, b: Id) -> Id {
+        match (op, a, b) {
+            (Op::And, FALSE, _) | (Op::And, _, FALSE) => return FALSE,
+            (Op::And, TRUE, x) | (Op::And, x, TRUE) => return x,
+            (Op::Or, TRUE, _) | (Op::Or, _, TRUE) => return TRUE,
+            (Op::Or, FALSE, x) | (Op::Or, x, FALSE) => return x,
+            _ => {}
+        }
+        if a == b {
+            return a;
+        }
+        let key = if a < b { (op, a, b) } else { (op, b, a) };
+        if let Some(&r) = self.memo.get(&key) {
+            return r;
+        }
+        let v = self.top(a).min(self.top(b));
+        let n = self.states[v as usize];
+        let mut kids = Vec::with_capacity(n);
+        for s in 0..n {
+            let (x, y) = (self.cofactor(a, v, s), self.cofactor(b, v, s));
+            kids.push(self.apply(op, x, y));
+        }
+        let r = self.node(v, kids);
+        self.memo.insert(key, r);
+        r
+    }
+
+    /// `a ∧ b`.
+    pub fn and(&mut self, a: Id, b: Id) -> Id {
+        self.apply(Op::And, a, b)
+    }
+
+    /// `a ∨ b`.
+    pub fn or(&mut self, a: Id, b: Id) -> Id {
+        self.apply(Op::Or, a, b)
+    }
+
+    /// `¬a`.
+    pub fn not(&mut self, a: Id) -> Id {
+        match a {
+            FALSE => return TRUE,
+            TRUE => return FALSE,
+            _ => {}
+        }
+        if let Some(&r) = self.not_memo.get(&a) {
+            return r;
+        }
+        let v = self.top(a);
+        let kids: Vec<Id> = (0..self.states[v as usize]).map(|s| self.child(a, s)).collect();
+        let kids = kids.into_iter().map(|k| self.not(k)).collect();
+        let r = self.node(v, kids);
+        self.not_memo.insert(a, r);
+        r
+    }
+
+    /// True when at least `k` of `fs` are true.
+    pub fn at_least(&mut self, k: usize, fs: &[Id]) -> Id {
+        // Threshold by dynamic programming over (members seen, still needed).
+        let mut memo: HashMap<(usize, usize), Id> = HashMap::new();
+        fn go(m: &mut Mdd, memo: &mut HashMap<(usize, usize), Id>, fs: &[Id], i: usize, k: usize) -> Id {
+            if k == 0 {
+                return TRUE;
+            }
+            if fs.len() - i < k {
+                return FALSE;
+            }
+            if let Some(&r) = memo.get(&(i, k)) {
+                return r;
+            }
+            let with = go(m, memo, fs, i + 1, k - 1);
+            let without = go(m, memo, fs, i + 1, k);
+            let yes = m.and(fs[i], with);
+            let not_f = m.not(fs[i]);
+            let no = m.and(not_f, without);
+            let r = m.or(yes, no);
+            memo.insert((i, k), r);
+            r
+        }
+        go(self, &mut memo, fs, 0, k)
+    }
+
+    /// `f` with variable `v` fixed to state `s`.
+    pub fn restrict(&mut self, f: Id, v: u32, s: usize) -> Id {
+        let mut memo = HashMap::new();
+        self.restrict_memo(f, v, s, &mut memo)
+    }
+
+    fn restrict_memo(&mut self, f: Id, v: u32, s: usize, memo: &mut HashMap<Id, Id>) -> Id {
+        if f <= TRUE || self.top(f) > v {
+            return f;
+        }
+        if self.top(f) == v {
+            return self.child(f, s);
+        }
+        if let Some(&r) = memo.get(&f) {
+            return r;
+        }
+        let top = self.top(f);
+        let kids: Vec<Id> = (0..self.states[top as usize]).map(|t| self.child(f, t)).collect();
+        let kids = kids.into_iter().map(|k| self.restrict_memo(k, v, s, memo)).collect();
+        let r = self.node(top, kids);
+        memo.insert(f, r);
+        r
+    }
+
+    /// The probability that `f` is true when variable `v` is in state `s` with probability
+    /// `p[v][s]`, independently.
+    pub fn probability(&self, f: Id, p: &[Vec<f64>]) -> f64 {
+        let mut memo: HashMap<Id, f64> = HashMap::new();
+        self.prob_memo(f, p, &mut memo)
+    }
+
+    fn prob_memo(&self, f: Id, p: &[Vec<f64>], memo: &mut HashMap<Id, f64>) -> f64 {
+        match f {
+            FALSE => return 0.0,
+            TRUE => return 1.0,
+            _ => {}
+        }
+        if let Some(&r) = memo.get(&f) {
+            return r;
+        }
+        let v = self.top(f) as usize;
+        let r = (0..self.states[v]).map(|s| p[v][s] * self.prob_memo(self.child(f, s), p, memo)).sum();
+        memo.insert(f, r);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_variables_are_exact() {
+        // (a ∧ b) ∨ (a ∧ c) with a shared: P = pa·(1 − (1−pb)(1−pc)).
+        let mut m = Mdd::new(vec![2, 2, 2]);
+        let (a, b, c) = (m.literal(0, &[true, false]), m.literal(1, &[true, false]), m.literal(2, &[true, false]));
+        let ab = m.and(a, b);
+        let ac = m.and(a, c);
+        let f = m.or(ab, ac);
+        let p = vec![vec![0.9, 0.1], vec![0.8, 0.2], vec![0.7, 0.3]];
+        assert!((m.probability(f, &p) - 0.9 * (1.0 - 0.2 * 0.3)).abs() < 1e-15);
+        let g = m.restrict(f, 0, 1);
+        assert_eq!(g, FALSE);
+    }
+
+    #[test]
+    fn thresholds_and_negation() {
+        let mut m = Mdd::new(vec![2, 2, 2]);
+        let xs: Vec<Id> = (0..3).map(|v| m.literal(v, &[true, false])).collect();
+        let two = m.at_least(2, &xs);
+        let a = 0.99;
+        let p = vec![vec![a, 1.0 - a]; 3];
+        let exact = a * a * a + 3.0 * a * a * (1.0 - a);
+        assert!((m.probability(two, &p) - exact).abs() < 1e-15);
+        let not_two = m.not(two);
+        assert!((m.probability(not_two, &p) - (1.0 - exact)).abs() < 1e-15);
+        assert_eq!(m.at_least(0, &xs), TRUE);
+        assert_eq!(m.at_least(4, &xs), FALSE);
+    }
+}
