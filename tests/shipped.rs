@@ -152,3 +152,14 @@ fn calibration_matches_the_incident_data() {
         assert!((model_sigma - sigma).abs() < 0.01, "{provider}: data sigma {sigma}, scenario {model_sigma}");
     }
 }
+
+#[test]
+fn the_closed_forms_check_scenario_is_exact() {
+    let m = model("checks/closed-forms");
+    let an = relsim::analytic::analyze(&m, &relsim::analytic::Options::default());
+    assert!(an.complete(), "{:?}", an.archs.iter().filter_map(|r| r.as_ref().err()).collect::<Vec<_>>());
+    let (l, mu) = (0.001f64, 0.1f64);
+    let cold = m.architectures.iter().position(|a| a.name == "cold-standby").unwrap();
+    let e = an.archs[cold].as_ref().unwrap();
+    assert!((e.classes[0].availability - (mu * mu + l * mu) / (mu * mu + l * mu + l * l)).abs() < 1e-12);
+}
