@@ -99,6 +99,11 @@ struct RunArgs {
     /// runs again with each component held up and held down: about 2 × components times longer).
     #[arg(long)]
     importance: bool,
+
+    /// Draw every request instead of accounting them over intervals of constant state (exact
+    /// and slow: for validating the fast mode at low request rates).
+    #[arg(long)]
+    per_request: bool,
 }
 
 #[derive(Debug, Args)]
@@ -320,7 +325,8 @@ fn run(args: RunArgs) -> i32 {
     }
     let started = Instant::now();
     let done = AtomicU64::new(0);
-    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance };
+    let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
+    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
     let acc = match crate::montecarlo::simulate(model, 0..model.replications, &options, &done) {
         Ok(acc) => acc,
         Err(e) => {

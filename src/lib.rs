@@ -14,6 +14,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod traffic;
 
 use std::sync::atomic::AtomicU64;
 

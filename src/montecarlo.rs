@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sim::plan::{worlds, Plan};
-use crate::sim::{Engine, Mode};
+use crate::sim::{Accounting, Engine, Mode};
 use crate::stats::summary::Accumulator;
 
 /// How to run.
@@ -27,6 +27,8 @@ pub struct Options {
     /// Also estimate each component's Birnbaum importance: every replication runs again with
     /// each component held up and held down, on the same random numbers.
     pub importance: bool,
+    /// How requests are accounted (fast by default; per request for validation).
+    pub accounting: Accounting,
 }
 
 /// Runs replications `range` of `model`. `done` is incremented after each replication, for
@@ -42,7 +44,7 @@ pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &Atom
         range
             .into_par_iter()
             .fold(
-                || (plans.iter().map(|p| Engine::new(model, p)).collect::<Vec<_>>(), Accumulator::new(model)),
+                || (plans.iter().map(|p| Engine::with_accounting(model, p, options.accounting)).collect::<Vec<_>>(), Accumulator::new(model)),
                 |(mut engines, mut acc), rep| {
                     for engine in engines.iter_mut() {
                         engine.run(rep);

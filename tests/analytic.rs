@@ -193,15 +193,15 @@ fn birnbaum_by_definition(m: &Model, arch: usize, class: usize, comp: usize) -> 
     use relsim::model::{Member, NodeKind};
     let huge = 1e30 * 3600.0;
     let mut up = m.clone();
-    up.components[comp].failure = Dist::Exponential { mean: huge };
+    up.components[comp].processes[0].failure = Dist::Exponential { mean: huge };
     let mut down = m.clone();
     let member = Member::Component(comp);
     let imperfect = |n: &relsim::model::RouteNode| matches!(&n.kind, NodeKind::Failover(f) if f.switch_success < 1.0) && n.members.contains(&member);
     for node in down.architectures[arch].nodes.iter_mut().filter(|n| imperfect(n)) {
         node.members.retain(|x| *x != member);
     }
-    down.components[comp].repair = Dist::Exponential { mean: huge };
-    down.components[comp].detect = None;
+    down.components[comp].processes[0].repair = Dist::Exponential { mean: huge };
+    down.components[comp].processes[0].detect = None;
     down.components[comp].crew = None;
     let avail = |mm: &Model| analyze(mm, &Options { mttff: false, birnbaum: false, ..Options::default() }).archs[arch].as_ref().unwrap().classes[class].availability;
     avail(&up) - avail(&down)
@@ -366,7 +366,7 @@ fn simulated_birnbaum_importance_agrees_with_the_exact_one() {
         exp_component("c", "crew = \"ops\""),
     );
     let m = model(&text);
-    let options = relsim::montecarlo::Options { threads: Some(2), first_outage: false, importance: true };
+    let options = relsim::montecarlo::Options { threads: Some(2), first_outage: false, importance: true, ..Default::default() };
     let mut s = relsim::simulate_with(&m, &options).unwrap();
     relsim::analytic::attach(&mut s, &analyze(&m, &Options::default()), &m);
     let mut checked = 0;

@@ -30,7 +30,7 @@ fn file_alone_runs_and_writes_every_output() {
         assert!(len > 100, "{f} missing or empty");
     }
     let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    for part in ["# relsim report: gateway-failover", "| seed | 11 |", "| replications | 50 per architecture |", "## Results per architecture and class", "relsim run", "--reps 50", "request_success is availability weighted"] {
+    for part in ["# relsim report: gateway-failover", "| seed | 11 |", "| replications | 50 per architecture |", "## Results per architecture and class", "relsim run", "--reps 50", "request_success is the fraction of requests answered rightly"] {
         assert!(report.contains(part), "report.md lacks {part:?}");
     }
 }

@@ -395,7 +395,7 @@ fn mean_time_to_first_outage() {
         exp_component("a", "crew = \"ops\""),
         exp_component("b", "crew = \"ops\""),
     );
-    let options = relsim::montecarlo::Options { threads: Some(2), first_outage: true, importance: false };
+    let options = relsim::montecarlo::Options { threads: Some(2), first_outage: true, importance: false, ..Default::default() };
     let s = relsim::simulate_with(&relsim::load_str(&text, &[]).unwrap(), &options).unwrap();
     let exact = (3.0 * l + m) / (2.0 * l * l);
     assert!((exact - 51_500.0).abs() < 1e-6);

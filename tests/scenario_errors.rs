@@ -120,33 +120,49 @@ fn every_architecture_needs_every_class() {
 }
 
 #[test]
-fn later_features_are_refused_not_ignored() {
+fn request_level_keys_are_checked() {
     let cases = [
-        ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { window = \"60s\", min_calls = 20, threshold = 0.5, open_for = \"30s\", half_open_calls = 5 }", "`breaker` is not supported yet"),
-        ("failover = [\"provider\"]", "failover = [\"provider\"]\nretries = 2", "`retries` is not supported yet"),
-        ("failover = [\"provider\"]", "failover = [\"provider\"]\ntimeout = \"20s\"", "`timeout` is not supported yet"),
-        ("failover = [\"provider\"]", "balance = [\"provider\"]", "`balance` is not supported yet"),
-        ("[components.provider]\n", "[components.provider]\nfails = \"hang\"\n", "\"hang\" is not supported yet"),
-        ("[components.provider]\n", "[components.provider]\ncapacity = 10\n", "`capacity` is not supported yet"),
-        ("[components.provider]\n", "[components.provider]\ndeploys = { every = \"7d\", bad = 0.05, rollback = \"20m\" }\n", "`deploys` is not supported yet"),
-        ("rate = \"100/s\"", "rate = \"100/s\"\nsurges = { every = \"30d\", factor = 3.0, duration = \"2h\" }", "`surges` is not supported yet"),
-        ("rate = \"100/s\"", "rate = \"100/s\"\ntimeout = \"60s\"", "`timeout` is not supported yet"),
-        ("rate = \"100/s\"", "rate = \"100/s\"\ncost_per_failed_request = 0.01", "`cost_per_failed_request` is not supported yet"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { window = \"60s\", min_call = 20 }", "did you mean `min_calls`?"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { threshold = 0 }", "routes.llm.breaker.threshold: must be above zero"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { open_for = 30 }", "routes.llm.breaker.open_for: a bare number is not a duration"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nretries = -1", "routes.llm.retries: -1 is outside [0, 100]"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\ntimeout = \"0s\"", "routes.llm.timeout: must be longer than zero"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nweights = [1]", "only balance routes have `weights`"),
+        ("failover = [\"provider\"]", "balance = [\"provider\", \"auth\"]\nweights = [1]", "1 weights for 2 members"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"cold\"\nretries = 1", "a cold standby sends every request to the member it serves from"),
+        ("[components.provider]\n", "[components.provider]\ncapacity = -5\n", "components.provider.capacity: must not be negative"),
+        ("[components.provider]\n", "[components.provider]\ndeploys = { every = \"7d\", bad = 1.5, rollback = \"30m\" }\n", "components.provider.deploys.bad: 1.5 is outside [0, 1]"),
+        ("[components.provider]\n", "[components.provider]\ndeploys = { every = \"7d\", bad = 0.1, rollback = \"30m\", effect = \"degraded\" }\n", "missing required key `capacity_left`"),
+        ("rate = \"100/s\"", "rate = \"100/s\"\nsurges = { every = \"30d\", duration = \"2h\" }", "missing required key `factor`"),
+        ("rate = \"100/s\"", "rate = \"100/s\"\ntimeout = 60", "traffic.api.timeout: a bare number is not a duration"),
     ];
     for (from, to, expect) in cases {
         let e = errors(&with(from, to), &[]);
         assert_has(&e, &[expect, "s.toml:"]);
     }
-    let modes = GOOD.replace(
-        "[components.provider]\nfailure = { dist = \"weibull\", shape = 0.67, scale = \"93h\" }\nrepair = { dist = \"lognormal\", median = \"46m\", sigma = 1.39 }\n",
-        "[components.provider.modes.down]\nfailure = \"30d\"\nrepair = \"1h\"\n",
-    );
-    let e = errors(&modes, &[]);
-    assert_has(&e, &["`modes` is not supported yet"]);
-    assert!(!e.contains("missing required key `failure`"), "modes must not also produce missing-key noise:\n{e}");
-    // The explicit defaults are accepted.
-    let ok = with("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"hot\"").replacen("[components.provider]\n", "[components.provider]\nfails = \"fast\"\n", 1);
-    assert!(load_str("s.toml", "s", &ok, &[]).is_ok());
+    // Modes replace failure/repair; their effects take the right keys.
+    let with_modes = |modes: &str| {
+        GOOD.replace(
+            "[components.provider]\nfailure = { dist = \"weibull\", shape = 0.67, scale = \"93h\" }\nrepair = { dist = \"lognormal\", median = \"46m\", sigma = 1.39 }\n",
+            &format!("[components.provider]\n{modes}"),
+        )
+    };
+    let ok = with_modes("[components.provider.modes.outage]\nfailure = \"30d\"\nrepair = \"1h\"\n[components.provider.modes.slow]\nfailure = \"10d\"\nrepair = \"2h\"\neffect = \"degraded\"\ncapacity_left = 0.3\n[components.provider.modes.wrong]\nfailure = \"60d\"\nrepair = \"6h\"\neffect = \"silent\"\nfraction = 0.05\n");
+    let loaded = load_str("s.toml", "s", &ok, &[]).ok().expect("modes load");
+    assert_eq!(loaded.model.components[1].processes.len(), 3);
+    let e = errors(&with_modes("failure = \"30d\"\n[components.provider.modes.outage]\nfailure = \"30d\"\nrepair = \"1h\"\n"), &[]);
+    assert_has(&e, &["give either `failure` or `modes`, not both"]);
+    let e = errors(&with_modes("[components.provider.modes.wrong]\nfailure = \"60d\"\nrepair = \"6h\"\neffect = \"silent\"\ncapacity_left = 0.5\n"), &[]);
+    assert_has(&e, &["capacity_left: only applies to effect = \"degraded\"", "missing required key `fraction`"]);
+    // A hanging component outside any failover needs a deadline.
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nfails = \"hang\"\n"), &[]);
+    assert_has(&e, &["components.auth: hangs when down", "timeout = \"60s\""]);
+    assert!(load_str("s.toml", "s", &with("[components.auth]\n", "[components.auth]\nfails = \"hang\"\n").replace("rate = \"100/s\"", "rate = \"100/s\"\ntimeout = \"30s\""), &[]).is_ok());
+    // Inside a failover, the attempt timeout (LiteLLM's 6000 s by default) bounds the wait.
+    assert!(load_str("s.toml", "s", &with("[components.provider]\n", "[components.provider]\nfails = \"hang\"\n"), &[]).is_ok());
+    // Sweeps are for a later version.
+    let e = errors(&format!("{GOOD}\n[sweep]\nx = [1]\n"), &[]);
+    assert_has(&e, &["`sweep` is not supported yet"]);
 }
 
 #[test]

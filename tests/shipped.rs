@@ -62,7 +62,7 @@ fn multicloud_compares_the_three_designs_the_issue_asks_for() {
 }
 
 fn lognormal_median_hours(m: &Model, component: &str) -> (f64, f64) {
-    match &m.components.iter().find(|c| c.name == component).unwrap().repair {
+    match &m.components.iter().find(|c| c.name == component).unwrap().processes[0].repair {
         Dist::LogNormal { mu, sigma } => (mu.exp() / 3600.0, *sigma),
         other => panic!("{component} repair is {}", other.describe()),
     }
@@ -79,7 +79,7 @@ fn providers_are_calibrated_as_documented() {
             let (got_median, got_sigma) = lognormal_median_hours(&m, provider);
             assert!((got_median - median).abs() < 0.01, "{name}/{provider}: median {got_median} h");
             assert_eq!(got_sigma, sigma);
-            let failure = &m.components.iter().find(|c| c.name == provider).unwrap().failure;
+            let failure = &m.components.iter().find(|c| c.name == provider).unwrap().processes[0].failure;
             assert!(matches!(failure, Dist::Weibull { shape, .. } if *shape < 1.0), "{name}/{provider}: Weibull with shape below 1");
         }
     }

@@ -138,6 +138,8 @@ impl Layout {
         for (n, node) in a.nodes.iter().enumerate() {
             match &node.kind {
                 NodeKind::Gate { need } => gate_need[n] = Some(*need as usize),
+                // Refused before a chain is built (see `analytic::choose`).
+                NodeKind::Balance(_) => gate_need[n] = Some(1),
                 NodeKind::Failover(f) => {
                     node_fo[n] = Some(fos.len());
                     if f.cold {
@@ -167,9 +169,9 @@ impl Layout {
         Layout {
             count: comps.iter().map(|&c| m[c].count as u16).collect(),
             need: comps.iter().map(|&c| m[c].need as u16).collect(),
-            lambda: comps.iter().map(|&c| rate(&m[c].failure)).collect(),
-            delta: comps.iter().map(|&c| m[c].detect.as_ref().map(rate)).collect(),
-            mu: comps.iter().map(|&c| rate(&m[c].repair)).collect(),
+            lambda: comps.iter().map(|&c| rate(&m[c].processes[0].failure)).collect(),
+            delta: comps.iter().map(|&c| m[c].processes[0].detect.as_ref().map(rate)).collect(),
+            mu: comps.iter().map(|&c| rate(&m[c].processes[0].repair)).collect(),
             forced: comps.iter().map(|&c| forced_of(c)).collect(),
             crew: comps.iter().map(|&c| m[c].crew.map(|k| crew_local[k]).filter(|&k| k != usize::MAX)).collect(),
             crew_size,

@@ -125,17 +125,40 @@ enum Choice {
 fn choose(model: &Model, arch: usize) -> Result<Choice, String> {
     let used = model.components_of(arch);
     for (_, comp) in model.components.iter().enumerate().filter(|(c, _)| used[*c]) {
-        let dists = [("failure", Some(&comp.failure)), ("detect", comp.detect.as_ref()), ("repair", Some(&comp.repair))];
+        let p = comp.simple().ok_or_else(|| format!("components.{}.modes: several failure modes have no exact model", comp.name))?;
+        let dists = [("failure", Some(&p.failure)), ("detect", p.detect.as_ref()), ("repair", Some(&p.repair))];
         for (key, d) in dists {
             if let Some(d) = d.filter(|d| !d.is_exponential()) {
                 return Err(format!("components.{}.{key} is {}", comp.name, d.name()));
             }
         }
+        if comp.deploys.is_some() {
+            return Err(format!("components.{}.deploys: deploys have no exact model", comp.name));
+        }
+        if comp.hang {
+            return Err(format!("components.{}.fails = \"hang\": timeouts are request-level behaviour, which has no exact model", comp.name));
+        }
+        if comp.capacity.is_some() {
+            return Err(format!("components.{}.capacity: overload is request-level behaviour, which has no exact model", comp.name));
+        }
+    }
+    for class in &model.classes {
+        if class.surges.is_some() || class.timeout.is_some() || class.cost_per_failed_request > 0.0 {
+            let key = if class.surges.is_some() { "surges" } else if class.timeout.is_some() { "timeout" } else { "cost_per_failed_request" };
+            return Err(format!("traffic.{}.{key}: request-level behaviour has no exact model", class.name));
+        }
     }
     let a = &model.architectures[arch];
     let mut markov_because = None;
     for node in &a.nodes {
+        if let NodeKind::Balance(_) = &node.kind {
+            return Err(format!("routes.{}: balancing is request-level behaviour, which has no exact model", node.name));
+        }
         if let NodeKind::Failover(f) = &node.kind {
+            let request_keys = [("breaker", f.breaker.is_some()), ("retries", f.retries > 0), ("timeout", f.timeout.is_some())];
+            if let Some((key, _)) = request_keys.iter().find(|(_, on)| *on) {
+                return Err(format!("routes.{}.{key}: request-level behaviour has no exact model", node.name));
+            }
             if f.switchover > 0.0 {
                 return Err(format!("routes.{}.switchover is a fixed delay ({}); exact answers need switchover = \"0s\"", node.name, format_duration(f.switchover)));
             }

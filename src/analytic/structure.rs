@@ -100,8 +100,9 @@ impl Structure {
             if !used[c] {
                 continue;
             }
-            let lambda = HOUR / comp.failure.mean();
-            let down = DownTime { delta: comp.detect.as_ref().map(|d| HOUR / d.mean()), mu: HOUR / comp.repair.mean() };
+            let p = &comp.processes[0];
+            let lambda = HOUR / p.failure.mean();
+            let down = DownTime { delta: p.detect.as_ref().map(|d| HOUR / d.mean()), mu: HOUR / p.repair.mean() };
             let nu = 1.0 / (1.0 / lambda + down.mean());
             let unit_a = nu / lambda;
             let var = if comp.count > 1 {
@@ -148,8 +149,9 @@ impl Structure {
                 .collect();
             let need = match &node.kind {
                 NodeKind::Gate { need } => *need as usize,
-                // Checked by the caller: a perfect, instant, hot failover is `any`.
-                NodeKind::Failover(_) => 1,
+                // Checked by the caller: a perfect, instant, hot failover is `any`; balancing
+                // is refused before we get here.
+                NodeKind::Failover(_) | NodeKind::Balance(_) => 1,
             };
             let f = mdd.at_least(need, &fs);
             node_f.push(f);

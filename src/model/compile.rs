@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{did_you_mean, Origin};
 use crate::model::{
-    Architecture, Component, Crew, Failover, Member, Model, NodeKind, RouteNode, Sla, SlaBasis, Slo, TrafficClass,
+    Architecture, Balance, Component, Crew, Failover, Member, Model, NodeKind, RouteNode, Sla, SlaBasis, Slo, TrafficClass,
     ARCHITECTURE_METRICS, CLASS_METRICS,
 };
 use crate::scenario::reader::Ctx;
@@ -56,9 +56,10 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
         components.push(Component {
             name: c.name.text.clone(),
             kind: c.kind.clone(),
-            failure: c.failure.clone(),
-            repair: c.repair.clone(),
-            detect: c.detect.clone(),
+            processes: c.processes.clone(),
+            capacity: c.capacity,
+            hang: c.hang,
+            deploys: c.deploys.clone(),
             count: c.count,
             need: c.need,
             crew,
@@ -72,7 +73,15 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
     let classes: Vec<TrafficClass> = sc
         .classes
         .iter()
-        .map(|c| TrafficClass { name: c.name.text.clone(), rate: c.rate, profile: c.profile, cost_per_hour_down: c.cost_per_hour_down })
+        .map(|c| TrafficClass {
+            name: c.name.text.clone(),
+            rate: c.rate,
+            profile: c.profile,
+            cost_per_hour_down: c.cost_per_hour_down,
+            timeout: c.timeout,
+            cost_per_failed_request: c.cost_per_failed_request,
+            surges: c.surges.clone(),
+        })
         .collect();
 
     let mut route_used = vec![false; sc.routes.len()];
@@ -118,6 +127,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
         }
         let nodes = std::mem::take(&mut b.nodes);
         check_cold_members(ctx, sc, &a.name.text, &nodes, &components);
+        check_hang_deadlines(ctx, sc, &a.name.text, &nodes, &class_roots, &components);
         architectures.push(Architecture { name: a.name.text.clone(), description: a.description.clone(), nodes, class_roots });
     }
 
@@ -350,6 +360,48 @@ fn check_cold_members(ctx: &mut Ctx, sc: &Scenario, arch: &str, nodes: &[RouteNo
     }
 }
 
+/// A component that hangs when down, called by a class outside any failover (whose attempts
+/// have a timeout), leaves the request waiting for the caller's deadline: the class needs one.
+/// (Only components a route calls count: dependencies make a component down, and the
+/// component's own `fails` says how its callers see that.)
+fn check_hang_deadlines(ctx: &mut Ctx, sc: &Scenario, arch: &str, nodes: &[RouteNode], roots: &[usize], comps: &[Component]) {
+    for (ci, &root) in roots.iter().enumerate() {
+        if root == usize::MAX || sc.classes[ci].timeout.is_some() {
+            continue;
+        }
+        let mut stack = vec![root];
+        let mut seen = vec![false; nodes.len()];
+        let mut culprit = None;
+        while let Some(n) = stack.pop() {
+            if std::mem::replace(&mut seen[n], true) || matches!(nodes[n].kind, NodeKind::Failover(_)) && n != root {
+                continue;
+            }
+            for m in &nodes[n].members {
+                match *m {
+                    Member::Node(k) => stack.push(k),
+                    Member::Component(c) => {
+                        if comps[c].hang && culprit.is_none() {
+                            culprit = Some(c);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(c) = culprit {
+            let class = &sc.classes[ci];
+            let origin = sc.components[c].hang_origin.clone().unwrap_or_else(|| class.name.origin.clone());
+            ctx.error(
+                &origin,
+                format!(
+                    "components.{}: hangs when down, and in architecture `{arch}` class `{}` reaches it outside any failover, so its requests would wait forever",
+                    comps[c].name, class.name.text
+                ),
+                format!("give [traffic.{}] a deadline, for example timeout = \"60s\"", class.name.text),
+            );
+        }
+    }
+}
+
 /// Marks every component that a used component depends on as used (it is simulated).
 fn mark_dependencies(comps: &[Component], used: &mut [bool]) {
     let mut stack: Vec<usize> = (0..comps.len()).filter(|&i| used[i]).collect();
@@ -465,8 +517,20 @@ impl ArchBuilder<'_> {
                         }
                     }
                 }
-                NodeKind::Failover(Failover { switchover: f.switchover, switch_success: f.switch_success, failback: f.failback, cold: f.cold })
+                NodeKind::Failover(Failover {
+                    switchover: f.switchover,
+                    switch_success: f.switch_success,
+                    failback: f.failback,
+                    cold: f.cold,
+                    retries: f.retries,
+                    timeout: f.timeout,
+                    breaker: f.breaker,
+                })
             }
+            RouteForm::Balance(bs) => NodeKind::Balance(Balance {
+                weights: bs.weights.clone().unwrap_or_else(|| vec![1.0; members.len()]),
+                health_check: bs.health_check,
+            }),
         };
         Some(RouteNode { name: r.name.text.clone(), kind, members })
     }

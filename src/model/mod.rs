@@ -56,6 +56,53 @@ pub struct Model {
     pub slos: Vec<Slo>,
 }
 
+/// What a failure does to a unit while it lasts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Effect {
+    /// The unit serves nothing.
+    Down,
+    /// The unit serves with only this fraction of its capacity.
+    Degraded {
+        /// Fraction of capacity left, in [0, 1].
+        capacity_left: f64,
+    },
+    /// This fraction of the unit's answers is wrong, and nothing notices.
+    Silent {
+        /// Fraction of wrong answers, in [0, 1].
+        fraction: f64,
+    },
+}
+
+/// One way a unit fails: an alternating process of failures and repairs with an effect.
+/// A plain component has one, with effect `Down`; `modes` give several, each running
+/// independently on every unit.
+#[derive(Clone, Debug)]
+pub struct Process {
+    /// The mode's name (`None` for a plain component's failure/repair).
+    pub mode: Option<String>,
+    /// Time to failure.
+    pub failure: Dist,
+    /// Repair time.
+    pub repair: Dist,
+    /// Detection delay before repair starts.
+    pub detect: Option<Dist>,
+    /// What the failure does.
+    pub effect: Effect,
+}
+
+/// Planned changes that can go wrong.
+#[derive(Clone, Debug)]
+pub struct Deploys {
+    /// Time from the end of one deploy (or its rollback) to the next.
+    pub every: Dist,
+    /// Probability that a deploy is bad.
+    pub bad: f64,
+    /// What a bad deploy does to the whole component.
+    pub effect: Effect,
+    /// Time to notice a bad deploy and roll it back.
+    pub rollback: Dist,
+}
+
 /// A component: a pool of `count` identical units, up while at least `need` units are up and
 /// its `within` and every `requires` are up.
 #[derive(Clone, Debug)]
@@ -64,12 +111,14 @@ pub struct Component {
     pub name: String,
     /// Label for reports.
     pub kind: Option<String>,
-    /// Time to failure of one unit.
-    pub failure: Dist,
-    /// Repair time of one unit.
-    pub repair: Dist,
-    /// Detection delay before repair starts.
-    pub detect: Option<Dist>,
+    /// How each unit fails (at least one process).
+    pub processes: Vec<Process>,
+    /// Requests per second one unit can serve (`None`: unlimited).
+    pub capacity: Option<f64>,
+    /// Whether calls to it hang (until the caller's timeout) rather than fail at once when it is down.
+    pub hang: bool,
+    /// Deploys that can go wrong.
+    pub deploys: Option<Deploys>,
     /// Units.
     pub count: u32,
     /// Units needed.
@@ -104,6 +153,31 @@ pub struct TrafficClass {
     pub profile: Option<[f64; 24]>,
     /// Money lost per hour down.
     pub cost_per_hour_down: f64,
+    /// The caller's deadline (seconds).
+    pub timeout: Option<f64>,
+    /// Money lost per failed (or wrongly answered) request.
+    pub cost_per_failed_request: f64,
+    /// Demand surges.
+    pub surges: Option<Surges>,
+}
+
+/// Demand surges of a class.
+#[derive(Clone, Debug)]
+pub struct Surges {
+    /// Time from the end of one surge to the start of the next.
+    pub every: Dist,
+    /// Rate multiplier during a surge.
+    pub factor: f64,
+    /// How long a surge lasts.
+    pub duration: Dist,
+}
+
+impl TrafficClass {
+    /// The highest rate the class can reach (profile peak times surge factor).
+    pub fn peak_rate(&self) -> f64 {
+        let peak = self.profile.map_or(1.0, |p| p.iter().copied().fold(0.0, f64::max));
+        self.rate * peak * self.surges.as_ref().map_or(1.0, |s| s.factor.max(1.0))
+    }
 }
 
 /// A member of a route node.
@@ -125,6 +199,8 @@ pub enum NodeKind {
     },
     /// Ordered failover.
     Failover(Failover),
+    /// Weighted balancing.
+    Balance(Balance),
 }
 
 /// Failover parameters.
@@ -138,6 +214,51 @@ pub struct Failover {
     pub failback: bool,
     /// Cold standby: members (components) that are not serving do not fail.
     pub cold: bool,
+    /// Extra attempts per request on the next members.
+    pub retries: u32,
+    /// Time one attempt may take (what a hanging member costs); `None`: LiteLLM's default.
+    pub timeout: Option<f64>,
+    /// Circuit breaker on each member.
+    pub breaker: Option<Breaker>,
+}
+
+/// LiteLLM's default request timeout, used for an attempt when a failover gives none.
+pub const DEFAULT_ATTEMPT_TIMEOUT: f64 = 6000.0;
+
+impl Failover {
+    /// The time one attempt may take.
+    pub fn attempt_timeout(&self) -> f64 {
+        self.timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
+    }
+
+    /// Whether requests through it need request-level simulation (retries, timeouts, breakers).
+    pub fn request_level(&self) -> bool {
+        self.retries > 0 || self.timeout.is_some() || self.breaker.is_some()
+    }
+}
+
+/// A circuit breaker (Resilience4j semantics, time-based sliding window).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Breaker {
+    /// Length of the sliding window (seconds).
+    pub window: f64,
+    /// Calls the window must hold before the failure rate counts.
+    pub min_calls: u32,
+    /// Failure rate at or above which the breaker opens.
+    pub threshold: f64,
+    /// How long it stays open (seconds).
+    pub open_for: f64,
+    /// Trial calls let through when half open.
+    pub half_open_calls: u32,
+}
+
+/// Weighted balancing with health checks.
+#[derive(Clone, Debug)]
+pub struct Balance {
+    /// Weight of each member (same order as the members).
+    pub weights: Vec<f64>,
+    /// Time for an unhealthy member to be taken out of rotation (seconds).
+    pub health_check: f64,
 }
 
 /// One node of an architecture's route graph.
@@ -214,6 +335,23 @@ pub struct Slo {
     pub max: Option<f64>,
 }
 
+impl Component {
+    /// The one plain failure process (effect down), if that is all the component has: the
+    /// case the exact methods cover.
+    pub fn simple(&self) -> Option<&Process> {
+        match self.processes.as_slice() {
+            [p] if p.effect == Effect::Down && p.mode.is_none() => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether requests to it need request-level simulation (capacity, hanging, failure modes
+    /// other than a plain failure, deploys).
+    pub fn request_level(&self) -> bool {
+        self.capacity.is_some() || self.hang || self.deploys.is_some() || self.simple().is_none()
+    }
+}
+
 impl Architecture {
     /// Whether some failover of this architecture is a cold standby (its component histories
     /// then depend on the architecture, so it is simulated in its own event loop).
@@ -268,10 +406,19 @@ impl Model {
         self.classes.iter().map(|c| c.rate).sum()
     }
 
-    /// Whether every failure, repair and detect distribution is exponential.
-    pub fn is_exponential(&self) -> bool {
-        self.components
-            .iter()
-            .all(|c| c.failure.is_exponential() && c.repair.is_exponential() && c.detect.as_ref().is_none_or(Dist::is_exponential))
+    /// Whether architecture `arch` needs request-level simulation: a route with retries,
+    /// timeouts, breakers or balancing, a component with capacity, hanging, failure modes or
+    /// deploys, or a class with surges, a deadline or a cost per failed request.
+    pub fn request_level(&self, arch: usize) -> bool {
+        let a = &self.architectures[arch];
+        let routes = a.nodes.iter().any(|n| match &n.kind {
+            NodeKind::Failover(f) => f.request_level(),
+            NodeKind::Balance(_) => true,
+            NodeKind::Gate { .. } => false,
+        });
+        let used = self.components_of(arch);
+        let comps = self.components.iter().zip(&used).any(|(c, &u)| u && c.request_level());
+        let classes = self.classes.iter().any(|c| c.surges.is_some() || c.timeout.is_some() || c.cost_per_failed_request > 0.0);
+        routes || comps || classes
     }
 }

@@ -35,6 +35,14 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
         NodeKind::Gate { need } if *need as usize == names.len() => format!("all of {}", names.join(", ")),
         NodeKind::Gate { need: 1 } => format!("any of {}", names.join(", ")),
         NodeKind::Gate { need } => format!("{need} of {}", names.join(", ")),
+        NodeKind::Balance(b) => {
+            let parts: Vec<String> = names.iter().zip(&b.weights).map(|(n, w)| format!("{n} ×{w}")).collect();
+            let mut s = format!("balance {}", parts.join(", "));
+            if b.health_check > 0.0 {
+                s.push_str(&format!(" (health check {})", format_duration(b.health_check)));
+            }
+            s
+        }
         NodeKind::Failover(f) => {
             let mut s = format!("failover {}", names.join(" → "));
             let mut opts = Vec::new();
@@ -47,6 +55,25 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
             if !f.failback {
                 opts.push("no failback".to_string());
             }
+            if f.cold {
+                opts.push("cold standby".to_string());
+            }
+            if f.retries > 0 {
+                opts.push(format!("{} retries", f.retries));
+            }
+            if let Some(t) = f.timeout {
+                opts.push(format!("attempt timeout {}", format_duration(t)));
+            }
+            if let Some(b) = &f.breaker {
+                opts.push(format!(
+                    "breaker: {} window, {} calls, {}%, open {}, {} trials",
+                    format_duration(b.window),
+                    b.min_calls,
+                    b.threshold * 100.0,
+                    format_duration(b.open_for),
+                    b.half_open_calls
+                ));
+            }
             if !opts.is_empty() {
                 s.push_str(&format!(" ({})", opts.join(", ")));
             }
@@ -58,7 +85,7 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
 fn scenario_section(model: &Model) -> String {
     let mut out = String::from("## Scenario\n\n### Components\n\n");
     let headers: Vec<String> =
-        ["component", "kind", "units", "failure", "repair", "detect", "depends on", "crew"].iter().map(|s| s.to_string()).collect();
+        ["component", "kind", "units", "failure", "repair", "detect", "depends on", "crew", "notes"].iter().map(|s| s.to_string()).collect();
     let rows: Vec<Vec<String>> = model
         .components
         .iter()
@@ -68,15 +95,43 @@ fn scenario_section(model: &Model) -> String {
             if c.grace > 0.0 && !c.requires.is_empty() {
                 deps.push(format!("(grace {})", format_duration(c.grace)));
             }
+            let each = |f: &dyn Fn(&crate::model::Process) -> String| -> String {
+                c.processes
+                    .iter()
+                    .map(|p| match &p.mode {
+                        Some(m) => format!("{m}: {}", f(p)),
+                        None => f(p),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            };
+            let mut notes = Vec::new();
+            for p in &c.processes {
+                match p.effect {
+                    crate::model::Effect::Degraded { capacity_left } => notes.push(format!("{}: capacity × {capacity_left}", p.mode.as_deref().unwrap_or("failure"))),
+                    crate::model::Effect::Silent { fraction } => notes.push(format!("{}: {}% wrong answers", p.mode.as_deref().unwrap_or("failure"), fraction * 100.0)),
+                    crate::model::Effect::Down => {}
+                }
+            }
+            if let Some(cap) = c.capacity {
+                notes.push(format!("{cap} req/s per unit"));
+            }
+            if c.hang {
+                notes.push("hangs when down".to_string());
+            }
+            if let Some(d) = &c.deploys {
+                notes.push(format!("deploys every {}, {}% bad, rolled back after {}", d.every.describe(), d.bad * 100.0, d.rollback.describe()));
+            }
             vec![
                 c.name.clone(),
                 c.kind.clone().unwrap_or_default(),
                 if c.count > 1 { format!("{} of {}", c.need, c.count) } else { "1".to_string() },
-                c.failure.describe(),
-                c.repair.describe(),
-                c.detect.as_ref().map(|d| d.describe()).unwrap_or_default(),
+                each(&|p| p.failure.describe()),
+                each(&|p| p.repair.describe()),
+                each(&|p| p.detect.as_ref().map(|d| d.describe()).unwrap_or_default()),
                 deps.join(", "),
                 c.crew.map(|k| format!("{} (size {})", model.crews[k].name, model.crews[k].size)).unwrap_or_default(),
+                notes.join("; "),
             ]
         })
         .collect();

@@ -3,7 +3,7 @@
 //! architecture naming a route) are resolved by `model::compile`.
 
 use crate::diagnostic::Origin;
-use crate::model::dist::Dist;
+use crate::model::{Breaker, Deploys, Effect, Process, Surges};
 use crate::scenario::dist::{self as dist_reader, Role};
 use crate::scenario::reader::{self, join, Ctx, Later, Table};
 use crate::scenario::tree::{Node, Value};
@@ -45,12 +45,16 @@ pub struct ComponentSpec {
     pub name: Name,
     /// Free-form label for reports.
     pub kind: Option<String>,
-    /// Time to failure.
-    pub failure: Dist,
-    /// Time to repair once repair starts.
-    pub repair: Dist,
-    /// Time from failure to the start of repair.
-    pub detect: Option<Dist>,
+    /// How units fail: one process from failure/repair/detect, or one per mode.
+    pub processes: Vec<Process>,
+    /// Requests per second one unit can serve.
+    pub capacity: Option<f64>,
+    /// Calls hang when it is down.
+    pub hang: bool,
+    /// Where `fails = "hang"` was written.
+    pub hang_origin: Option<Origin>,
+    /// Deploys that can go wrong.
+    pub deploys: Option<Deploys>,
     /// Container whose outage takes this component down.
     pub within: Option<Name>,
     /// Components this one needs.
@@ -92,6 +96,8 @@ pub enum RouteForm {
     },
     /// Ordered failover.
     Failover(FailoverSpec),
+    /// Weighted balancing.
+    Balance(BalanceSpec),
 }
 
 /// The keys of a failover route.
@@ -107,6 +113,23 @@ pub struct FailoverSpec {
     pub cold: bool,
     /// Where `standby` was written, if it was.
     pub standby_origin: Option<Origin>,
+    /// Extra attempts per request.
+    pub retries: u32,
+    /// Per-attempt timeout (seconds).
+    pub timeout: Option<f64>,
+    /// Circuit breaker on each member.
+    pub breaker: Option<Breaker>,
+}
+
+/// The keys of a balance route.
+#[derive(Clone, Debug)]
+pub struct BalanceSpec {
+    /// Weights (same order as the members), if given.
+    pub weights: Option<Vec<f64>>,
+    /// Where `weights` was written.
+    pub weights_origin: Option<Origin>,
+    /// Time for an unhealthy member to be taken out of rotation (seconds).
+    pub health_check: f64,
 }
 
 /// `[routes.NAME]`.
@@ -131,6 +154,12 @@ pub struct ClassSpec {
     pub profile: Option<[f64; 24]>,
     /// Money lost per hour down.
     pub cost_per_hour_down: f64,
+    /// The caller's deadline (seconds).
+    pub timeout: Option<f64>,
+    /// Money lost per failed request.
+    pub cost_per_failed_request: f64,
+    /// Demand surges.
+    pub surges: Option<Surges>,
 }
 
 /// `[architectures.NAME]`.
@@ -218,31 +247,19 @@ const TOP_LATER: &[Later] = &[Later { key: "sweep", what: "parameter sweeps come
 
 const SIM_KEYS: &[&str] = &["horizon", "replications", "seed", "confidence", "min_outage"];
 
-const COMPONENT_KEYS: &[&str] =
-    &["kind", "failure", "repair", "detect", "within", "requires", "count", "need", "crew", "grace", "fails"];
-const COMPONENT_LATER: &[Later] = &[
-    Later { key: "capacity", what: "per-unit capacity needs request-level traffic, which comes in a later version" },
-    Later { key: "modes", what: "several failure modes (down, degraded, silent) come in a later version" },
-    Later { key: "deploys", what: "deploys that can go wrong come in a later version" },
+const COMPONENT_KEYS: &[&str] = &[
+    "kind", "failure", "repair", "detect", "within", "requires", "count", "need", "crew", "grace", "fails", "capacity", "modes", "deploys",
 ];
+const MODE_KEYS: &[&str] = &["failure", "repair", "detect", "effect", "capacity_left", "fraction"];
+const DEPLOY_KEYS: &[&str] = &["every", "bad", "effect", "capacity_left", "fraction", "rollback"];
 
-const ROUTE_FORMS: &[&str] = &["all", "any", "k_of_n", "failover"];
-const FAILOVER_KEYS: &[&str] = &["switchover", "switch_success", "failback", "standby"];
-const ROUTE_LATER: &[Later] = &[
-    Later { key: "balance", what: "weighted balancing with health checks and capacity comes in a later version; `any` is ideal active-active" },
-    Later { key: "retries", what: "per-request retries come with request-level traffic in a later version" },
-    Later { key: "timeout", what: "per-attempt timeouts come with request-level traffic in a later version" },
-    Later { key: "breaker", what: "circuit breakers come with request-level traffic in a later version" },
-    Later { key: "weights", what: "`balance` routes come in a later version" },
-    Later { key: "health_check", what: "`balance` routes come in a later version" },
-];
+const ROUTE_FORMS: &[&str] = &["all", "any", "k_of_n", "failover", "balance"];
+const FAILOVER_KEYS: &[&str] = &["switchover", "switch_success", "failback", "standby", "retries", "timeout", "breaker"];
+const BALANCE_KEYS: &[&str] = &["weights", "health_check"];
+const BREAKER_KEYS: &[&str] = &["window", "min_calls", "threshold", "open_for", "half_open_calls"];
 
-const CLASS_KEYS: &[&str] = &["rate", "profile", "cost_per_hour_down"];
-const CLASS_LATER: &[Later] = &[
-    Later { key: "surges", what: "demand surges need request-level traffic, which comes in a later version" },
-    Later { key: "timeout", what: "request deadlines need request-level traffic, which comes in a later version" },
-    Later { key: "cost_per_failed_request", what: "per-request costs need request-level traffic, which comes in a later version" },
-];
+const CLASS_KEYS: &[&str] = &["rate", "profile", "cost_per_hour_down", "surges", "timeout", "cost_per_failed_request"];
+const SURGE_KEYS: &[&str] = &["every", "factor", "duration"];
 
 const SLA_KEYS: &[&str] = &["target", "period", "fee", "credits", "class"];
 const SLO_KEYS: &[&str] = &["architecture", "class", "metric", "min", "max"];
@@ -371,21 +388,33 @@ fn read_simulation(ctx: &mut Ctx, node: &Node) -> Option<SimulationSpec> {
 
 fn read_component(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<ComponentSpec> {
     let t = Table::of(ctx, node, path, "write a table with failure and repair")?;
-    t.check_keys(ctx, COMPONENT_KEYS, COMPONENT_LATER);
-    let has_modes = t.get("modes").is_some();
+    t.check_keys(ctx, COMPONENT_KEYS, &[]);
     let kind = t.get("kind").and_then(|n| reader::string(ctx, n, &join(path, "kind"), "write a label such as kind = \"provider\"")).map(str::to_string);
-    let (failure, repair) = if has_modes {
-        // `modes` was already reported as not supported; do not pile up "missing failure" errors.
-        (None, None)
-    } else {
-        let example_f = "failure = { dist = \"exponential\", mean = \"30d\" }";
-        let example_r = "repair = { dist = \"lognormal\", median = \"45m\", sigma = 1.0 }";
-        (
-            t.required(ctx, "failure", example_f).and_then(|n| dist_reader::read(ctx, n, &join(path, "failure"), Role::Failure)),
-            t.required(ctx, "repair", example_r).and_then(|n| dist_reader::read(ctx, n, &join(path, "repair"), Role::Delay)),
-        )
+    let processes = match t.get("modes") {
+        Some(modes) => {
+            for key in ["failure", "repair", "detect"] {
+                if let Some(n) = t.get(key) {
+                    ctx.error(
+                        &n.origin,
+                        format!("{}: give either `{key}` or `modes`, not both", join(path, key)),
+                        "with modes, each mode has its own failure, repair and detect",
+                    );
+                }
+            }
+            read_modes(ctx, modes, &join(path, "modes"))
+        }
+        None => {
+            let example_f = "failure = { dist = \"exponential\", mean = \"30d\" }";
+            let example_r = "repair = { dist = \"lognormal\", median = \"45m\", sigma = 1.0 }";
+            let failure = t.required(ctx, "failure", example_f).and_then(|n| dist_reader::read(ctx, n, &join(path, "failure"), Role::Failure));
+            let repair = t.required(ctx, "repair", example_r).and_then(|n| dist_reader::read(ctx, n, &join(path, "repair"), Role::Delay));
+            let detect = match t.get("detect") {
+                Some(n) => dist_reader::read(ctx, n, &join(path, "detect"), Role::Delay).map(Some),
+                None => Some(None),
+            };
+            Some(vec![Process { mode: None, failure: failure?, repair: repair?, detect: detect?, effect: Effect::Down }])
+        }
     };
-    let detect = t.get("detect").map(|n| dist_reader::read(ctx, n, &join(path, "detect"), Role::Delay));
     let within = t
         .get("within")
         .and_then(|n| reader::string(ctx, n, &join(path, "within"), "write the name of a region or zone, for example within = \"aws-us-east-1\"").map(|s| Name::new(s, &n.origin)));
@@ -426,34 +455,31 @@ fn read_component(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option
         Some(n) => (reader::duration(ctx, n, &join(path, "grace")), Some(n.origin.clone())),
         None => (Some(0.0), None),
     };
-    if let Some(n) = t.get("fails") {
-        if let Some(w) = reader::word(ctx, n, &join(path, "fails"), &["fast", "hang"]) {
-            if w == "hang" {
-                ctx.error(
-                    &n.origin,
-                    format!("{}: \"hang\" is not supported yet (a hanging member costs the caller's timeout; that needs request-level traffic, which comes in a later version)", join(path, "fails")),
-                    "remove `fails` or write fails = \"fast\" for now",
-                );
-            }
-        }
-    }
+    let (hang, hang_origin) = match t.get("fails") {
+        Some(n) => (reader::word(ctx, n, &join(path, "fails"), &["fast", "hang"]).map(|w| w == "hang"), Some(n.origin.clone())),
+        None => (Some(false), None),
+    };
+    let capacity = match t.get("capacity") {
+        Some(n) => read_capacity(ctx, n, &join(path, "capacity")).map(Some),
+        None => Some(None),
+    };
+    let deploys = match t.get("deploys") {
+        Some(n) => read_deploys(ctx, n, &join(path, "deploys")).map(Some),
+        None => Some(None),
+    };
     if let (Some(o), Some(r)) = (&grace_origin, &requires) {
         if r.is_empty() && grace.is_some_and(|g| g > 0.0) {
             ctx.warning(o, format!("{}: has no effect because {path} has no `requires`", join(path, "grace")), "grace is how long the component keeps working after one of its requires goes down");
         }
     }
-    if has_modes {
-        return None;
-    }
     Some(ComponentSpec {
         name: name.clone(),
         kind,
-        failure: failure?,
-        repair: repair?,
-        detect: match detect {
-            Some(d) => Some(d?),
-            None => None,
-        },
+        processes: processes?,
+        capacity: capacity?,
+        hang: hang?,
+        hang_origin: hang_origin.filter(|_| hang == Some(true)),
+        deploys: deploys?,
         within,
         requires: requires?,
         count: count?,
@@ -462,6 +488,95 @@ fn read_component(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option
         grace: grace?,
         grace_origin,
     })
+}
+
+/// Reads a per-unit capacity: a plain number of requests per second, or a rate.
+fn read_capacity(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
+    let v = match &node.value {
+        Value::String(_) => reader::rate(ctx, node, path)?,
+        _ => reader::number(ctx, node, path, "write requests per second per unit, for example capacity = 50 or capacity = \"3000/min\"")?,
+    };
+    if v < 0.0 {
+        ctx.error(&node.origin, format!("{path}: must not be negative"), "write requests per second per unit, for example capacity = 50");
+        return None;
+    }
+    Some(v)
+}
+
+/// Reads `effect` with its `capacity_left` or `fraction` from a mode or deploys table.
+fn read_effect(ctx: &mut Ctx, t: &Table<'_>, path: &str) -> Option<Effect> {
+    let effect = match t.get("effect") {
+        Some(n) => reader::word(ctx, n, &join(path, "effect"), &["down", "degraded", "silent"])?,
+        None => "down",
+    };
+    let (needs, other) = match effect {
+        "degraded" => (Some("capacity_left"), "fraction"),
+        "silent" => (Some("fraction"), "capacity_left"),
+        _ => (None, ""),
+    };
+    for key in ["capacity_left", "fraction"] {
+        if let Some(n) = t.get(key) {
+            if needs != Some(key) {
+                ctx.error(
+                    &n.origin,
+                    format!("{}: only applies to effect = \"{}\"", join(path, key), if key == "capacity_left" { "degraded" } else { "silent" }),
+                    format!("remove `{key}`, or change `effect`"),
+                );
+            }
+        }
+    }
+    let _ = other;
+    match needs {
+        None => Some(Effect::Down),
+        Some(key) => {
+            let example = if key == "capacity_left" { "capacity_left = 0.5" } else { "fraction = 0.2" };
+            let n = t.required(ctx, key, example)?;
+            let v = reader::probability(ctx, n, &join(path, key))?;
+            Some(if key == "capacity_left" { Effect::Degraded { capacity_left: v } } else { Effect::Silent { fraction: v } })
+        }
+    }
+}
+
+fn read_modes(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Vec<Process>> {
+    let example = "write [components.NAME.modes.MODE] tables with failure, repair and effect";
+    let t = Table::of(ctx, node, path, example)?;
+    if t.entries().is_empty() {
+        ctx.error(&node.origin, format!("{path}: no modes"), example);
+        return None;
+    }
+    let mut out = Vec::with_capacity(t.entries().len());
+    let mut ok = true;
+    for e in t.entries() {
+        let mpath = join(path, &e.key);
+        let Some(mt) = Table::of(ctx, &e.node, &mpath, "write failure, repair and effect") else {
+            ok = false;
+            continue;
+        };
+        mt.check_keys(ctx, MODE_KEYS, &[]);
+        let failure = mt.required(ctx, "failure", "failure = { dist = \"exponential\", mean = \"30d\" }").and_then(|n| dist_reader::read(ctx, n, &join(&mpath, "failure"), Role::Failure));
+        let repair = mt.required(ctx, "repair", "repair = \"1h\"").and_then(|n| dist_reader::read(ctx, n, &join(&mpath, "repair"), Role::Delay));
+        let detect = match mt.get("detect") {
+            Some(n) => dist_reader::read(ctx, n, &join(&mpath, "detect"), Role::Delay).map(Some),
+            None => Some(None),
+        };
+        let effect = read_effect(ctx, &mt, &mpath);
+        match (failure, repair, detect, effect) {
+            (Some(failure), Some(repair), Some(detect), Some(effect)) => out.push(Process { mode: Some(e.key.clone()), failure, repair, detect, effect }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn read_deploys(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Deploys> {
+    let example = "write deploys = { every = \"7d\", bad = 0.05, effect = \"down\", rollback = \"30m\" }";
+    let t = Table::of(ctx, node, path, example)?;
+    t.check_keys(ctx, DEPLOY_KEYS, &[]);
+    let every = t.required(ctx, "every", "every = \"7d\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "every"), Role::Failure));
+    let bad = t.required(ctx, "bad", "bad = 0.05").and_then(|n| reader::probability(ctx, n, &join(path, "bad")));
+    let rollback = t.required(ctx, "rollback", "rollback = \"30m\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "rollback"), Role::Delay));
+    let effect = read_effect(ctx, &t, path);
+    Some(Deploys { every: every?, bad: bad?, effect: effect?, rollback: rollback? })
 }
 
 fn read_crew(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<CrewSpec> {
@@ -478,28 +593,29 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
     let t = Table::of(ctx, node, path, "write a table such as failover = [\"a\", \"b\"]")?;
     let mut known: Vec<&str> = ROUTE_FORMS.to_vec();
     known.extend_from_slice(FAILOVER_KEYS);
-    t.check_keys(ctx, &known, ROUTE_LATER);
+    known.extend_from_slice(BALANCE_KEYS);
+    t.check_keys(ctx, &known, &[]);
     let forms: Vec<&str> = ROUTE_FORMS.iter().copied().filter(|f| t.get(f).is_some()).collect();
     let member_example = "write a list of component or route names, for example [\"anthropic-api\", \"openai-api\"]";
     let form_name = match forms.as_slice() {
         [one] => *one,
         [] => {
-            if t.get("balance").is_none() {
-                ctx.error(&node.origin, format!("{path}: a route needs one of all, any, k_of_n, failover"), "write for example failover = [\"anthropic-api\", \"openai-api\"]");
-            }
+            ctx.error(&node.origin, format!("{path}: a route needs one of all, any, k_of_n, failover, balance"), "write for example failover = [\"anthropic-api\", \"openai-api\"]");
             return None;
         }
         [_, second, ..] => {
             let origin = t.get(second).map(|n| n.origin.clone()).unwrap_or_else(|| node.origin.clone());
-            ctx.error(&origin, format!("{path}: a route has exactly one of all, any, k_of_n, failover; found {}", forms.join(" and ")), "split it into two routes and name one inside the other");
+            ctx.error(&origin, format!("{path}: a route has exactly one of all, any, k_of_n, failover, balance; found {}", forms.join(" and ")), "split it into two routes and name one inside the other");
             return None;
         }
     };
     let form_node = t.get(form_name)?;
-    if form_name != "failover" {
-        for key in FAILOVER_KEYS {
-            if let Some(n) = t.get(key) {
-                ctx.error(&n.origin, format!("{}: only failover routes have `{key}`", join(path, key)), format!("remove `{key}`, or make the route a failover"));
+    for (form, keys) in [("failover", FAILOVER_KEYS), ("balance", BALANCE_KEYS)] {
+        if form_name != form {
+            for key in keys {
+                if let Some(n) = t.get(key) {
+                    ctx.error(&n.origin, format!("{}: only {form} routes have `{key}`", join(path, key)), format!("remove `{key}`, or make the route a {form}"));
+                }
             }
         }
     }
@@ -514,7 +630,7 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
             let need = reader::integer(ctx, need_node, &join(path, "k_of_n.need"), 1, 1_000_000, "write how many members must be up, for example need = 2")? as u32;
             (RouteForm::KOfN { need, need_origin: need_node.origin.clone() }, of)
         }
-        _ => {
+        "failover" => {
             let switchover = match t.get("switchover") {
                 Some(n) => reader::duration(ctx, n, &join(path, "switchover"))?,
                 None => 0.0,
@@ -531,8 +647,57 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
                 Some(n) => (reader::word(ctx, n, &join(path, "standby"), &["hot", "cold"])? == "cold", Some(n.origin.clone())),
                 None => (false, None),
             };
-            (RouteForm::Failover(FailoverSpec { switchover, switch_success, failback, cold, standby_origin }), form_node)
+            let retries = match t.get("retries") {
+                Some(n) => reader::integer(ctx, n, &join(path, "retries"), 0, 100, "write how many extra attempts a request may make, for example retries = 2")? as u32,
+                None => 0,
+            };
+            let timeout = match t.get("timeout") {
+                Some(n) => {
+                    let v = reader::duration(ctx, n, &join(path, "timeout"))?;
+                    if v <= 0.0 {
+                        ctx.error(&n.origin, format!("{}: must be longer than zero", join(path, "timeout")), "write for example timeout = \"20s\"");
+                        return None;
+                    }
+                    Some(v)
+                }
+                None => None,
+            };
+            let breaker = match t.get("breaker") {
+                Some(n) => Some(read_breaker(ctx, n, &join(path, "breaker"))?),
+                None => None,
+            };
+            if cold {
+                for key in ["retries", "timeout", "breaker"] {
+                    if let Some(n) = t.get(key) {
+                        ctx.error(
+                            &n.origin,
+                            format!("{}: a cold standby sends every request to the member it serves from, so it takes no `{key}`", join(path, key)),
+                            format!("remove `{key}`, or write standby = \"hot\""),
+                        );
+                    }
+                }
+            }
+            (RouteForm::Failover(FailoverSpec { switchover, switch_success, failback, cold, standby_origin, retries, timeout, breaker }), form_node)
         }
+        "balance" => {
+            let (weights, weights_origin) = match t.get("weights") {
+                Some(n) => {
+                    let items = reader::array(ctx, n, &join(path, "weights"), "write one positive weight per member, for example weights = [3, 1]")?;
+                    let mut w = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        w.push(reader::positive(ctx, item, &format!("{}[{i}]", join(path, "weights")), "write a positive weight such as 1")?);
+                    }
+                    (Some(w), Some(n.origin.clone()))
+                }
+                None => (None, None),
+            };
+            let health_check = match t.get("health_check") {
+                Some(n) => reader::duration(ctx, n, &join(path, "health_check"))?,
+                None => 0.0,
+            };
+            (RouteForm::Balance(BalanceSpec { weights, weights_origin, health_check }), form_node)
+        }
+        _ => return None,
     };
     let members: Vec<Name> = reader::names(ctx, members_node, &join(path, form_name), member_example)?
         .into_iter()
@@ -542,12 +707,71 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
         ctx.error(&members_node.origin, format!("{}: a route needs at least one member", join(path, form_name)), member_example);
         return None;
     }
+    if let RouteForm::Balance(BalanceSpec { weights: Some(w), weights_origin: Some(o), .. }) = &form {
+        if w.len() != members.len() {
+            ctx.error(o, format!("{}: {} weights for {} members", join(path, "weights"), w.len(), members.len()), "give one weight per member, in the same order");
+            return None;
+        }
+    }
     Some(RouteSpec { name: name.clone(), form, members })
+}
+
+/// Reads a circuit breaker; keys not given take Resilience4j's defaults (a 100 s window, 100
+/// calls, 50 %, open for 60 s, 10 trial calls).
+fn read_breaker(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Breaker> {
+    let example = "write breaker = { window = \"60s\", min_calls = 20, threshold = 0.5, open_for = \"30s\", half_open_calls = 5 }";
+    let t = Table::of(ctx, node, path, example)?;
+    t.check_keys(ctx, BREAKER_KEYS, &[]);
+    let positive_duration = |ctx: &mut Ctx, key: &str, default: f64| -> Option<f64> {
+        match t.get(key) {
+            Some(n) => {
+                let v = reader::duration(ctx, n, &join(path, key))?;
+                if v <= 0.0 {
+                    ctx.error(&n.origin, format!("{}: must be longer than zero", join(path, key)), example);
+                    return None;
+                }
+                Some(v)
+            }
+            None => Some(default),
+        }
+    };
+    let window = positive_duration(ctx, "window", 100.0);
+    let open_for = positive_duration(ctx, "open_for", 60.0);
+    let min_calls = match t.get("min_calls") {
+        Some(n) => reader::integer(ctx, n, &join(path, "min_calls"), 1, 1_000_000, "write how many calls the window needs, for example min_calls = 20").map(|v| v as u32),
+        None => Some(100),
+    };
+    let half_open_calls = match t.get("half_open_calls") {
+        Some(n) => reader::integer(ctx, n, &join(path, "half_open_calls"), 1, 10_000, "write how many trial calls, for example half_open_calls = 5").map(|v| v as u32),
+        None => Some(10),
+    };
+    let threshold = match t.get("threshold") {
+        Some(n) => {
+            let v = reader::probability(ctx, n, &join(path, "threshold"))?;
+            if v <= 0.0 {
+                ctx.error(&n.origin, format!("{}: must be above zero", join(path, "threshold")), "write a failure rate such as 0.5");
+                return None;
+            }
+            Some(v)
+        }
+        None => Some(0.5),
+    };
+    Some(Breaker { window: window?, min_calls: min_calls?, threshold: threshold?, open_for: open_for?, half_open_calls: half_open_calls? })
+}
+
+fn read_surges(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Surges> {
+    let example = "write surges = { every = \"30d\", factor = 3.0, duration = \"2h\" }";
+    let t = Table::of(ctx, node, path, example)?;
+    t.check_keys(ctx, SURGE_KEYS, &[]);
+    let every = t.required(ctx, "every", "every = \"30d\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "every"), Role::Failure));
+    let duration = t.required(ctx, "duration", "duration = \"2h\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "duration"), Role::Delay));
+    let factor = t.required(ctx, "factor", "factor = 3.0").and_then(|n| reader::number_in(ctx, n, &join(path, "factor"), 0.0, 1e6, "write the rate multiplier during a surge, for example factor = 3.0"));
+    Some(Surges { every: every?, factor: factor?, duration: duration? })
 }
 
 fn read_class(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<ClassSpec> {
     let t = Table::of(ctx, node, path, "write a table with rate = \"100/s\"")?;
-    t.check_keys(ctx, CLASS_KEYS, CLASS_LATER);
+    t.check_keys(ctx, CLASS_KEYS, &[]);
     let rate = t.required(ctx, "rate", "rate = \"100/s\"").and_then(|n| {
         let r = reader::rate(ctx, n, &join(path, "rate"))?;
         if r <= 0.0 {
@@ -564,7 +788,26 @@ fn read_class(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Cla
         Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_hour_down"), 0.0, f64::MAX, "write money per hour down as a plain number, for example cost_per_hour_down = 50000")?,
         None => 0.0,
     };
-    Some(ClassSpec { name: name.clone(), rate: rate?, profile, cost_per_hour_down: cost })
+    let cost_per_failed_request = match t.get("cost_per_failed_request") {
+        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_failed_request"), 0.0, f64::MAX, "write money per failed request as a plain number, for example cost_per_failed_request = 0.02")?,
+        None => 0.0,
+    };
+    let timeout = match t.get("timeout") {
+        Some(n) => {
+            let v = reader::duration(ctx, n, &join(path, "timeout"))?;
+            if v <= 0.0 {
+                ctx.error(&n.origin, format!("{}: must be longer than zero", join(path, "timeout")), "write for example timeout = \"60s\"");
+                return None;
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    let surges = match t.get("surges") {
+        Some(n) => Some(read_surges(ctx, n, &join(path, "surges"))?),
+        None => None,
+    };
+    Some(ClassSpec { name: name.clone(), rate: rate?, profile, cost_per_hour_down: cost, timeout, cost_per_failed_request, surges })
 }
 
 /// Reads 24 hour-of-day multipliers. They must average 1 (within 1 %, then normalised exactly),

@@ -11,6 +11,7 @@
 
 use crate::model::Model;
 use crate::sim::Mode;
+use crate::traffic::ledger::Tally;
 
 /// "No component" as the cause of an outage.
 pub const NO_CAUSE: u32 = u32::MAX;
@@ -82,6 +83,12 @@ pub struct Accounts {
     pub cause_down: Vec<f64>,
     /// Components in the model.
     pub components: usize,
+    /// Per account: what its requests saw (request-level architectures only).
+    pub tallies: Vec<Tally>,
+    /// Per account: whether its requests are tallied (otherwise they follow availability).
+    pub tallied: Vec<bool>,
+    /// Per account: times a breaker on its route opened inside the horizon.
+    pub breaker_opens: Vec<u32>,
     /// Complete SLA periods inside the horizon (0 without an SLA).
     pub periods: usize,
     period_len: f64,
@@ -111,6 +118,9 @@ impl Accounts {
             period_down: vec![0.0; n * periods],
             cause_down: vec![0.0; n * components],
             components,
+            tallies: vec![Tally::default(); n],
+            tallied: (0..n).map(|i| model.request_level(i / classes.max(1))).collect(),
+            breaker_opens: vec![0; n],
             periods,
             period_len,
             horizon: model.horizon,
@@ -149,6 +159,10 @@ impl Accounts {
         }
         self.period_down.fill(0.0);
         self.cause_down.fill(0.0);
+        for t in &mut self.tallies {
+            t.clear();
+        }
+        self.breaker_opens.fill(0);
         self.open = 0;
     }
 
@@ -156,6 +170,27 @@ impl Accounts {
     #[inline]
     pub fn open(&self) -> u32 {
         self.open
+    }
+
+    /// Request weight of `[a, b]` for class `class` (seconds × profile multiplier).
+    pub fn weight_between(&self, class: usize, a: f64, b: f64) -> f64 {
+        match &self.weights[class] {
+            Some(w) => w.at(b) - w.at(a),
+            None => b - a,
+        }
+    }
+
+    /// The profile multiplier of class `class` at time `t`.
+    pub fn multiplier(&self, class: usize, t: f64) -> f64 {
+        match &self.weights[class] {
+            Some(w) => w.profile[(((t / HOUR).floor() as i64).rem_euclid(24)) as usize],
+            None => 1.0,
+        }
+    }
+
+    /// The horizon.
+    pub fn horizon(&self) -> f64 {
+        self.horizon
     }
 
     /// Request weight of the whole horizon for class `class`.

@@ -1,11 +1,17 @@
 //! One replication: a discrete-event simulation of every component, with every architecture's
 //! routes evaluated over the same component history.
 //!
-//! Events are timer slots in a [`queue::TimerQueue`]: a unit fails, its detection delay ends, its
-//! repair ends; a grace period on a dependency runs out; a failover's switch-over completes.
-//! A component is *effectively* up when at least `need` of its units are up and nothing it
-//! depends on blocks it; this is kept as a counter of blocking reasons, so a change propagates
-//! only to what it touches. Route nodes keep counts of members up (`all`, `any`, `k_of_n`) or a
+//! Events are timer slots in a [`queue::TimerQueue`]: a failure process of a unit fails, its
+//! detection delay ends, its repair ends; a grace period on a dependency runs out; a failover's
+//! switch-over completes; a deploy happens or is rolled back; a surge starts or ends; a balance
+//! member leaves the rotation; a circuit breaker acts; an hour begins; a request arrives
+//! (per-request mode).
+//!
+//! A unit is down while one of its failure processes with effect `down` is failed; degraded and
+//! silent processes change what it serves, not whether it is up. A component is *effectively*
+//! up when at least `need` of its units are up and nothing it depends on blocks it; this is kept
+//! as a counter of blocking reasons, so a change propagates only to what it touches. Route
+//! nodes keep counts of members up (`all`, `any`, `k_of_n`, and `balance` structurally) or a
 //! small state machine (`failover`). A class root's changes go to [`accounting`].
 //!
 //! Each event settles in two phases, so nothing decides on a state that is about to change in
@@ -13,7 +19,13 @@
 //! route nodes are updated in index order, which puts every node after its members. (A region
 //! that takes down both members of a failover at once is therefore not seen as a switch-over.)
 //!
-//! The loop does no I/O and, after the first replication on a thread, no heap allocation.
+//! In architectures with request-level behaviour (see `crate::traffic`), a class is available
+//! while a request could be answered; after every event that changes the state, the walk of
+//! each class is computed again, and the fast mode tallies the expected requests of each
+//! interval from it.
+//!
+//! The component loop does no I/O and, after the first replication on a thread, no heap
+//! allocation; the request walk reuses its buffers where it can.
 
 pub mod accounting;
 pub mod plan;
@@ -25,7 +37,9 @@ use std::collections::BinaryHeap;
 
 use rand::RngExt;
 
-use crate::model::Model;
+use crate::model::{Effect, Model};
+use crate::traffic::breaker::Breaker;
+use crate::traffic::walk::{View, Walker};
 use accounting::Accounts;
 pub use accounting::NO_CAUSE;
 use plan::{Plan, PlanNode, Slot, NODE_BIT, NONE};
@@ -37,6 +51,8 @@ const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
 
 /// How long a first-outage replication runs at most before it is cut (censored).
 pub const FIRST_OUTAGE_LIMIT: f64 = 10_000.0 * crate::scenario::units::YEAR;
+
+const HOUR: f64 = 3600.0;
 
 /// What a replication measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +66,18 @@ pub enum Mode {
     FirstOutage,
 }
 
-/// Where a unit is in its up/down cycle.
+/// How requests are accounted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Accounting {
+    /// Expected requests over intervals of constant state; breaker windows call by call only
+    /// while they matter (cost independent of the request rate).
+    #[default]
+    Fast,
+    /// Every request drawn (exact, slow: for validation at low rates).
+    PerRequest,
+}
+
+/// Where a failure process is in its cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Up,
@@ -61,6 +88,13 @@ enum Phase {
     Repairing,
     /// Held down for the whole replication (importance runs): never repaired.
     Dead,
+}
+
+impl Phase {
+    /// Whether the process's failure is in effect.
+    fn failed(self) -> bool {
+        matches!(self, Phase::Detecting | Phase::Waiting | Phase::Repairing | Phase::Dead)
+    }
 }
 
 /// A failover route's state.
@@ -76,11 +110,21 @@ enum Failover {
     NoneUp,
 }
 
-/// A failure waiting for a crew: ordered by failure time, then unit.
+impl Failover {
+    /// The member requests go to first (`NONE`: none).
+    fn target(self) -> u32 {
+        match self {
+            Failover::Serving(i) | Failover::Switching { from: i } | Failover::Stuck { failed: i } => i,
+            Failover::NoneUp => NONE,
+        }
+    }
+}
+
+/// A failure waiting for a crew: ordered by failure time, then process.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Waiting {
     failed_at: f64,
-    unit: u32,
+    process: u32,
 }
 
 impl Eq for Waiting {}
@@ -88,7 +132,7 @@ impl Eq for Waiting {}
 impl Ord for Waiting {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         // BinaryHeap is a max-heap: reverse so the earliest failure comes out first.
-        other.failed_at.total_cmp(&self.failed_at).then(other.unit.cmp(&self.unit))
+        other.failed_at.total_cmp(&self.failed_at).then(other.process.cmp(&self.process))
     }
 }
 
@@ -98,16 +142,45 @@ impl PartialOrd for Waiting {
     }
 }
 
+/// Request-level state of a world.
+struct Requests<'m> {
+    walker: Walker<'m>,
+    breakers: Vec<Breaker>,
+    rng_breaker: Vec<Stream>,
+    capacity: Vec<f64>,
+    silent: Vec<f64>,
+    class_rate: Vec<f64>,
+    permitted: Vec<bool>,
+    /// Per account: whether a request could be answered (the class is available).
+    up: Vec<bool>,
+    /// The state changed since the walks were last computed.
+    dirty: bool,
+    /// Time up to which the fast mode has tallied requests.
+    tallied_until: f64,
+    rng_arrival: Vec<Stream>,
+    rng_sample: Stream,
+    /// Per breaker: the accounts whose route goes through its failover.
+    breaker_accounts: Vec<Vec<u32>>,
+}
+
 /// The mutable state of the simulation, reused across replications on one thread.
 pub struct Engine<'m> {
     model: &'m Model,
     plan: &'m Plan,
+    accounting: Accounting,
     now: f64,
     queue: TimerQueue,
     phase: Vec<Phase>,
     failed_at: Vec<f64>,
+    remaining: Vec<f64>,
     rng_up: Vec<Stream>,
     rng_down: Vec<Stream>,
+    /// Per unit: failure processes with effect `down` in effect.
+    unit_down: Vec<u16>,
+    /// Per unit: capacity left (product of degraded processes in effect).
+    unit_capacity: Vec<f64>,
+    /// Per unit: fraction of wrong answers (silent processes in effect).
+    unit_silent: Vec<f64>,
     units_up: Vec<u32>,
     blocked: Vec<u32>,
     edge_blocking: Vec<bool>,
@@ -118,12 +191,20 @@ pub struct Engine<'m> {
     failover: Vec<Failover>,
     /// The member each failover serves from (`NONE` when none serves).
     serving: Vec<u32>,
+    /// Member each failover's requests go to first (`NONE`: none).
+    target: Vec<u32>,
     /// Whether a component's up units are running: false for a cold standby member that is
     /// not serving.
     active: Vec<bool>,
-    /// Remaining time to failure of a unit in standby.
-    remaining: Vec<f64>,
     rng_switch: Vec<Stream>,
+    /// Per deploy: the effect of the bad deploy in place, if any.
+    deploy_bad: Vec<Option<Effect>>,
+    rng_deploy: Vec<Stream>,
+    /// Per surge: whether it is on.
+    surge_on: Vec<bool>,
+    rng_surge: Vec<Stream>,
+    /// Per balance member: whether it is in rotation.
+    rotation: Vec<bool>,
     /// The component whose failure caused each component's current effective outage.
     down_cause: Vec<u32>,
     /// The component whose failure the current event goes back to.
@@ -137,6 +218,7 @@ pub struct Engine<'m> {
     changed: Vec<u32>,
     /// Member changes waiting to be delivered, smallest node first.
     pending: BinaryHeap<Reverse<(u32, u32, bool)>>,
+    requests: Option<Box<Requests<'m>>>,
     /// What the replication's accounts saw; read it after [`Engine::run`].
     pub accounts: Accounts,
     /// Events processed in the last replication.
@@ -144,31 +226,77 @@ pub struct Engine<'m> {
 }
 
 impl<'m> Engine<'m> {
-    /// An engine for `model` with its `plan`.
+    /// An engine for `model` with its `plan`, accounting requests the fast way.
     pub fn new(model: &'m Model, plan: &'m Plan) -> Self {
+        Self::with_accounting(model, plan, Accounting::Fast)
+    }
+
+    /// An engine for `model` with its `plan`, accounting requests as `accounting` says.
+    pub fn with_accounting(model: &'m Model, plan: &'m Plan, accounting: Accounting) -> Self {
+        let procs = plan.processes();
         let units = plan.units();
         let placeholder = rng::stream(0, 0, 0);
+        let requests = plan.request_level.then(|| {
+            let mut breaker_accounts = vec![Vec::new(); plan.breakers.len()];
+            let ncls = model.classes.len();
+            for (k, b) in plan.breakers.iter().enumerate() {
+                let node = plan.failovers[b.failover as usize].node as usize;
+                let arch = plan.node_arch[node] as usize;
+                for cls in 0..ncls {
+                    let root = plan.arch_first_node[plan.arch_position(arch).unwrap_or(0)] as usize + model.architectures[arch].class_roots[cls];
+                    if reaches(plan, root, node) {
+                        breaker_accounts[k].push((arch * ncls + cls) as u32);
+                    }
+                }
+            }
+            let per_request = accounting == Accounting::PerRequest;
+            Box::new(Requests {
+                walker: Walker::new(model, plan),
+                breakers: plan.breakers.iter().map(|b| Breaker::new(b.config, b.fluid && !per_request, model.horizon)).collect(),
+                rng_breaker: vec![placeholder.clone(); plan.breakers.len()],
+                capacity: vec![f64::INFINITY; model.components.len()],
+                silent: vec![0.0; model.components.len()],
+                class_rate: vec![0.0; ncls],
+                permitted: vec![true; plan.breakers.len()],
+                up: vec![true; plan.accounts],
+                dirty: true,
+                tallied_until: 0.0,
+                rng_arrival: vec![placeholder.clone(); ncls],
+                rng_sample: placeholder.clone(),
+                breaker_accounts,
+            })
+        });
         Engine {
             model,
             plan,
+            accounting,
             now: 0.0,
-            queue: TimerQueue::new(plan.slots),
-            phase: vec![Phase::Up; units],
-            failed_at: vec![0.0; units],
-            rng_up: vec![placeholder.clone(); units],
-            rng_down: vec![placeholder.clone(); units],
+            queue: TimerQueue::new(plan.slots()),
+            phase: vec![Phase::Up; procs],
+            failed_at: vec![0.0; procs],
+            remaining: vec![0.0; procs],
+            rng_up: vec![placeholder.clone(); procs],
+            rng_down: vec![placeholder.clone(); procs],
+            unit_down: vec![0; units],
+            unit_capacity: vec![1.0; units],
+            unit_silent: vec![0.0; units],
             units_up: plan.comp_units.clone(),
             blocked: vec![0; plan.comp_units.len()],
             edge_blocking: vec![false; plan.edges.len()],
             crew_busy: vec![0; plan.crew_size.len()],
-            crew_wait: plan.crew_units.iter().map(|&n| BinaryHeap::with_capacity(n as usize)).collect(),
+            crew_wait: plan.crew_procs.iter().map(|&n| BinaryHeap::with_capacity(n as usize)).collect(),
             node_up: vec![true; plan.nodes.len()],
             node_count: vec![0; plan.nodes.len()],
             failover: vec![Failover::Serving(0); plan.failovers.len()],
             serving: vec![0; plan.failovers.len()],
+            target: vec![0; plan.failovers.len()],
             active: vec![true; plan.comp_units.len()],
-            remaining: vec![0.0; units],
-            rng_switch: vec![placeholder; plan.failovers.len()],
+            rng_switch: vec![placeholder.clone(); plan.failovers.len()],
+            deploy_bad: vec![None; plan.deploys.len()],
+            rng_deploy: vec![placeholder.clone(); plan.deploys.len()],
+            surge_on: vec![false; plan.surges.len()],
+            rng_surge: vec![placeholder; plan.surges.len()],
+            rotation: vec![true; plan.balance_members.len()],
             down_cause: vec![NONE; plan.comp_units.len()],
             cause: NONE,
             forced: None,
@@ -176,6 +304,7 @@ impl<'m> Engine<'m> {
             comp_stack: Vec::with_capacity(plan.comp_units.len()),
             changed: Vec::with_capacity(plan.comp_units.len()),
             pending: BinaryHeap::with_capacity(plan.comp_refs.total() + plan.node_parents.total() + 1),
+            requests,
             accounts: Accounts::new(model),
             events: 0,
         }
@@ -207,6 +336,7 @@ impl<'m> Engine<'m> {
     pub fn run_mode(&mut self, rep: u64, mode: Mode) {
         self.reset(rep);
         self.accounts.set_mode(mode, &self.plan.archs);
+        self.refresh_requests();
         let horizon = self.model.horizon;
         while let Some((slot, t)) = self.queue.peek() {
             let done = match mode {
@@ -217,12 +347,13 @@ impl<'m> Engine<'m> {
             if done {
                 break;
             }
+            self.tally_until(t);
             self.now = t;
             self.events += 1;
             match self.plan.slot_kind(slot) {
-                Slot::Unit(u) => {
-                    self.cause = self.plan.unit_comp[u];
-                    self.unit_event(u)
+                Slot::Process(i) => {
+                    self.cause = self.plan.proc_comp[i];
+                    self.process_event(i)
                 }
                 Slot::Grace(e) => {
                     self.queue.cancel(slot);
@@ -234,6 +365,28 @@ impl<'m> Engine<'m> {
                     self.queue.cancel(slot);
                     self.cause = NONE;
                     self.complete_switch(f);
+                }
+                Slot::Deploy(d) => self.deploy_event(d),
+                Slot::Surge(s) => self.surge_event(s),
+                Slot::Health(m) => {
+                    self.queue.cancel(slot);
+                    self.rotation[m] = false;
+                    self.mark_dirty();
+                }
+                Slot::Breaker(k) => self.breaker_event(k),
+                Slot::Tick => {
+                    self.queue.set(slot, t + HOUR);
+                    self.mark_dirty();
+                }
+                Slot::Arrival(c) => self.arrival(c),
+            }
+            self.refresh_requests();
+        }
+        self.tally_until(horizon);
+        if let Some(r) = &self.requests {
+            for (k, b) in r.breakers.iter().enumerate() {
+                for &acc in &r.breaker_accounts[k] {
+                    self.accounts.breaker_opens[acc as usize] += b.opens;
                 }
             }
         }
@@ -250,6 +403,9 @@ impl<'m> Engine<'m> {
         self.queue.clear();
         self.accounts.reset();
         self.units_up.copy_from_slice(&self.plan.comp_units);
+        self.unit_down.fill(0);
+        self.unit_capacity.fill(1.0);
+        self.unit_silent.fill(0.0);
         self.blocked.fill(0);
         self.edge_blocking.fill(false);
         self.crew_busy.fill(0);
@@ -262,50 +418,99 @@ impl<'m> Engine<'m> {
             self.node_up[n] = match kind {
                 PlanNode::Gate { need } => members >= *need,
                 PlanNode::Failover(_) => true,
+                PlanNode::Balance(_) => members >= 1,
             };
         }
         for (f, fp) in self.plan.failovers.iter().enumerate() {
             self.failover[f] = Failover::Serving(0);
             self.serving[f] = 0;
+            self.target[f] = 0;
             self.rng_switch[f] = rng::stream(seed, rep, fp.stream);
         }
+        self.rotation.fill(true);
         for c in 0..self.active.len() {
             // A cold standby member runs only while it serves; at first the first member serves.
             let f = self.plan.comp_cold[c];
             self.active[c] = f == NONE || self.plan.node_members.row(self.plan.failovers[f as usize].node as usize)[0] == c as u32;
         }
-        for u in 0..self.plan.units() {
-            let (up, down) = self.plan.unit_streams[u];
-            self.rng_up[u] = rng::stream(seed, rep, up);
-            self.rng_down[u] = rng::stream(seed, rep, down);
-            let c = self.plan.unit_comp[u] as usize;
-            let t = self.model.components[c].failure.sample(&mut self.rng_up[u]);
+        for i in 0..self.plan.processes() {
+            let (up, down) = self.plan.proc_streams[i];
+            self.rng_up[i] = rng::stream(seed, rep, up);
+            self.rng_down[i] = rng::stream(seed, rep, down);
+            let c = self.plan.proc_comp[i] as usize;
+            let t = self.process(i).failure.sample(&mut self.rng_up[i]);
             if self.active[c] {
-                self.phase[u] = Phase::Up;
-                self.queue.set(u, t);
+                self.phase[i] = Phase::Up;
+                self.queue.set(i, t);
             } else {
-                self.phase[u] = Phase::Standby;
-                self.remaining[u] = t;
+                self.phase[i] = Phase::Standby;
+                self.remaining[i] = t;
             }
+        }
+        for (d, &(c, stream)) in self.plan.deploys.iter().enumerate() {
+            self.deploy_bad[d] = None;
+            self.rng_deploy[d] = rng::stream(seed, rep, stream);
+            if let Some(dep) = &self.model.components[c as usize].deploys {
+                let t = dep.every.sample(&mut self.rng_deploy[d]);
+                self.queue.set(self.plan.slot(Slot::Deploy(d)), t);
+            }
+        }
+        for (s, &(class, stream)) in self.plan.surges.iter().enumerate() {
+            self.surge_on[s] = false;
+            self.rng_surge[s] = rng::stream(seed, rep, stream);
+            if let Some(sg) = &self.model.classes[class as usize].surges {
+                let t = sg.every.sample(&mut self.rng_surge[s]);
+                self.queue.set(self.plan.slot(Slot::Surge(s)), t);
+            }
+        }
+        if self.plan.ticks || (self.plan.request_level && self.accounting == Accounting::PerRequest) {
+            self.queue.set(self.plan.slot(Slot::Tick), HOUR);
+        }
+        if let Some(r) = self.requests.as_mut() {
+            for (k, b) in r.breakers.iter_mut().enumerate() {
+                b.reset();
+                r.rng_breaker[k] = rng::stream(seed, rep, self.plan.breakers[k].stream);
+            }
+            r.permitted.fill(true);
+            r.up.fill(true);
+            r.dirty = true;
+            r.tallied_until = 0.0;
+            for (c, &stream) in self.plan.arrival_streams.iter().enumerate() {
+                r.rng_arrival[c] = rng::stream(seed, rep, stream);
+            }
+            r.rng_sample = rng::stream(seed, rep, rng::name_id(&["requests"]));
         }
         if let Some((c, up)) = self.forced.filter(|&(c, _)| self.plan.comp_units[c] > 0) {
             self.hold(c, up);
         }
+        if self.accounting == Accounting::PerRequest && self.plan.request_level {
+            for c in 0..self.model.classes.len() {
+                self.schedule_arrival(c);
+            }
+        }
+    }
+
+    fn process(&self, i: usize) -> &'m crate::model::Process {
+        let c = self.plan.proc_comp[i] as usize;
+        &self.model.components[c].processes[self.plan.proc_index[i] as usize]
     }
 
     /// Holds component `c` up or down from time 0 (see [`Engine::set_forced`]).
     fn hold(&mut self, c: usize, up: bool) {
         let first = self.plan.comp_first_unit[c] as usize;
         for u in first..first + self.plan.comp_units[c] as usize {
-            if up {
-                // A failure that never comes: the unit stays up, idle or not.
-                self.remaining[u] = f64::INFINITY;
-                if self.phase[u] == Phase::Up {
-                    self.queue.set(u, f64::INFINITY);
+            let p0 = self.plan.unit_first_proc[u] as usize;
+            for i in p0..p0 + self.model.components[c].processes.len() {
+                if up {
+                    // A failure that never comes: the unit stays up, idle or not.
+                    self.remaining[i] = f64::INFINITY;
+                    if self.phase[i] == Phase::Up {
+                        self.queue.set(i, f64::INFINITY);
+                    }
+                } else {
+                    self.queue.cancel(i);
+                    self.phase[i] = Phase::Dead;
                 }
-            } else {
-                self.queue.cancel(u);
-                self.phase[u] = Phase::Dead;
             }
         }
         if !up {
@@ -323,84 +528,173 @@ impl<'m> Engine<'m> {
         }
     }
 
-    // ---- units and crews -------------------------------------------------------------------
+    // ---- failure processes and crews -------------------------------------------------------
 
-    fn unit_event(&mut self, u: usize) {
-        match self.phase[u] {
-            Phase::Up => self.unit_fails(u),
-            Phase::Detecting => self.request_repair(u),
-            Phase::Repairing => self.unit_repaired(u),
-            // Waiting, standby and dead units have no timer; nothing to do if one is ever seen.
-            Phase::Waiting | Phase::Standby | Phase::Dead => self.queue.cancel(u),
+    fn process_event(&mut self, i: usize) {
+        match self.phase[i] {
+            Phase::Up => self.process_fails(i),
+            Phase::Detecting => self.request_repair(i),
+            Phase::Repairing => self.process_repaired(i),
+            // Waiting, standby and dead processes have no timer; nothing to do if one is ever seen.
+            Phase::Waiting | Phase::Standby | Phase::Dead => self.queue.cancel(i),
         }
     }
 
-    fn unit_fails(&mut self, u: usize) {
-        let c = self.plan.unit_comp[u] as usize;
-        self.failed_at[u] = self.now;
-        self.units_up[c] -= 1;
-        match &self.model.components[c].detect {
+    fn process_fails(&mut self, i: usize) {
+        self.failed_at[i] = self.now;
+        match &self.process(i).detect {
             Some(d) => {
-                self.phase[u] = Phase::Detecting;
-                let t = self.now + d.sample(&mut self.rng_down[u]);
-                self.queue.set(u, t);
+                self.phase[i] = Phase::Detecting;
+                let t = self.now + d.sample(&mut self.rng_down[i]);
+                self.queue.set(i, t);
             }
-            None => self.request_repair(u),
+            None => self.request_repair(i),
         }
-        if self.units_up[c] + 1 == self.plan.comp_need[c] {
-            self.blocked[c] += 1;
-            if self.blocked[c] == 1 {
-                self.component_changed(c);
-            }
-        }
+        self.effect_changed(i, true);
     }
 
-    fn request_repair(&mut self, u: usize) {
-        let c = self.plan.unit_comp[u] as usize;
+    fn request_repair(&mut self, i: usize) {
+        let c = self.plan.proc_comp[i] as usize;
         let crew = self.plan.comp_crew[c];
         if crew == NONE || self.crew_busy[crew as usize] < self.plan.crew_size[crew as usize] {
             if crew != NONE {
                 self.crew_busy[crew as usize] += 1;
             }
-            self.start_repair(u);
+            self.start_repair(i);
         } else {
-            self.phase[u] = Phase::Waiting;
-            self.queue.cancel(u);
-            self.crew_wait[crew as usize].push(Waiting { failed_at: self.failed_at[u], unit: u as u32 });
+            self.phase[i] = Phase::Waiting;
+            self.queue.cancel(i);
+            self.crew_wait[crew as usize].push(Waiting { failed_at: self.failed_at[i], process: i as u32 });
         }
     }
 
-    fn start_repair(&mut self, u: usize) {
-        let c = self.plan.unit_comp[u] as usize;
-        self.phase[u] = Phase::Repairing;
-        let t = self.now + self.model.components[c].repair.sample(&mut self.rng_down[u]);
-        self.queue.set(u, t);
+    fn start_repair(&mut self, i: usize) {
+        self.phase[i] = Phase::Repairing;
+        let t = self.now + self.process(i).repair.sample(&mut self.rng_down[i]);
+        self.queue.set(i, t);
     }
 
-    fn unit_repaired(&mut self, u: usize) {
-        let c = self.plan.unit_comp[u] as usize;
-        self.units_up[c] += 1;
-        let life = self.model.components[c].failure.sample(&mut self.rng_up[u]);
+    fn process_repaired(&mut self, i: usize) {
+        let c = self.plan.proc_comp[i] as usize;
+        let life = self.process(i).failure.sample(&mut self.rng_up[i]);
         if self.active[c] {
-            self.phase[u] = Phase::Up;
-            self.queue.set(u, self.now + life);
+            self.phase[i] = Phase::Up;
+            self.queue.set(i, self.now + life);
         } else {
-            self.phase[u] = Phase::Standby;
-            self.queue.cancel(u);
-            self.remaining[u] = life;
+            self.phase[i] = Phase::Standby;
+            self.queue.cancel(i);
+            self.remaining[i] = life;
         }
         let crew = self.plan.comp_crew[c];
         if crew != NONE {
             match self.crew_wait[crew as usize].pop() {
-                Some(next) => self.start_repair(next.unit as usize),
+                Some(next) => self.start_repair(next.process as usize),
                 None => self.crew_busy[crew as usize] -= 1,
             }
         }
-        if self.units_up[c] == self.plan.comp_need[c] {
-            self.blocked[c] -= 1;
-            if self.blocked[c] == 0 {
-                self.component_changed(c);
+        self.effect_changed(i, false);
+    }
+
+    /// Process `i`'s failure came into effect (`failed`) or ended: update its unit.
+    fn effect_changed(&mut self, i: usize, failed: bool) {
+        let u = self.plan.proc_unit[i] as usize;
+        let c = self.plan.proc_comp[i] as usize;
+        match self.process(i).effect {
+            Effect::Down => {
+                if failed {
+                    self.unit_down[u] += 1;
+                    if self.unit_down[u] == 1 {
+                        self.units_up[c] -= 1;
+                        if self.units_up[c] + 1 == self.plan.comp_need[c] {
+                            self.blocked[c] += 1;
+                            if self.blocked[c] == 1 {
+                                self.component_changed(c);
+                            }
+                        }
+                    }
+                } else {
+                    self.unit_down[u] -= 1;
+                    if self.unit_down[u] == 0 {
+                        self.units_up[c] += 1;
+                        if self.units_up[c] == self.plan.comp_need[c] {
+                            self.blocked[c] -= 1;
+                            if self.blocked[c] == 0 {
+                                self.component_changed(c);
+                            }
+                        }
+                    }
+                }
+                self.mark_dirty();
             }
+            Effect::Degraded { .. } | Effect::Silent { .. } => {
+                let p0 = self.plan.unit_first_proc[u] as usize;
+                let (mut cap, mut right) = (1.0, 1.0);
+                for (k, p) in self.model.components[c].processes.iter().enumerate() {
+                    if !self.phase[p0 + k].failed() {
+                        continue;
+                    }
+                    match p.effect {
+                        Effect::Degraded { capacity_left } => cap *= capacity_left,
+                        Effect::Silent { fraction } => right *= 1.0 - fraction,
+                        Effect::Down => {}
+                    }
+                }
+                self.unit_capacity[u] = cap;
+                self.unit_silent[u] = 1.0 - right;
+                self.mark_dirty();
+            }
+        }
+    }
+
+    // ---- deploys and surges ------------------------------------------------------------------
+
+    fn deploy_event(&mut self, d: usize) {
+        let c = self.plan.deploys[d].0 as usize;
+        let Some(dep) = &self.model.components[c].deploys else { return };
+        let slot = self.plan.slot(Slot::Deploy(d));
+        match self.deploy_bad[d] {
+            None => {
+                if self.rng_deploy[d].random::<f64>() < dep.bad {
+                    self.deploy_bad[d] = Some(dep.effect);
+                    let t = self.now + dep.rollback.sample(&mut self.rng_deploy[d]);
+                    self.queue.set(slot, t);
+                    if dep.effect == Effect::Down {
+                        self.cause = c as u32;
+                        self.blocked[c] += 1;
+                        if self.blocked[c] == 1 {
+                            self.component_changed(c);
+                        }
+                    }
+                } else {
+                    let t = self.now + dep.every.sample(&mut self.rng_deploy[d]);
+                    self.queue.set(slot, t);
+                }
+            }
+            Some(effect) => {
+                self.deploy_bad[d] = None;
+                let t = self.now + dep.every.sample(&mut self.rng_deploy[d]);
+                self.queue.set(slot, t);
+                if effect == Effect::Down {
+                    self.blocked[c] -= 1;
+                    if self.blocked[c] == 0 {
+                        self.component_changed(c);
+                    }
+                }
+            }
+        }
+        self.mark_dirty();
+    }
+
+    fn surge_event(&mut self, s: usize) {
+        let class = self.plan.surges[s].0 as usize;
+        let Some(sg) = &self.model.classes[class].surges else { return };
+        let slot = self.plan.slot(Slot::Surge(s));
+        self.surge_on[s] = !self.surge_on[s];
+        let t = if self.surge_on[s] { sg.duration.sample(&mut self.rng_surge[s]) } else { sg.every.sample(&mut self.rng_surge[s]) };
+        self.queue.set(slot, self.now + t);
+        self.mark_dirty();
+        if self.accounting == Accounting::PerRequest {
+            self.schedule_arrival(class);
         }
     }
 
@@ -418,6 +712,7 @@ impl<'m> Engine<'m> {
     /// Settles a change of component `c`'s effective state: first through every component that
     /// depends on it, then through the routes that use any component that changed.
     fn component_changed(&mut self, c: usize) {
+        self.mark_dirty();
         self.changed.clear();
         self.comp_stack.push(c as u32);
         while let Some(c) = self.comp_stack.pop() {
@@ -478,12 +773,13 @@ impl<'m> Engine<'m> {
             let before = self.node_up[n];
             match self.plan.nodes[n] {
                 PlanNode::Gate { need } => {
-                    if up {
-                        self.node_count[n] += 1;
-                    } else {
-                        self.node_count[n] -= 1;
-                    }
+                    self.count_member(n, up);
                     self.node_up[n] = self.node_count[n] >= need;
+                }
+                PlanNode::Balance(b) => {
+                    self.count_member(n, up);
+                    self.node_up[n] = self.node_count[n] >= 1;
+                    self.balance_member_changed(b as usize, pos as usize, up);
                 }
                 PlanNode::Failover(f) => self.failover_member_changed(f as usize, pos, up),
             }
@@ -493,11 +789,36 @@ impl<'m> Engine<'m> {
         }
     }
 
+    fn count_member(&mut self, n: usize, up: bool) {
+        if up {
+            self.node_count[n] += 1;
+        } else {
+            self.node_count[n] -= 1;
+        }
+    }
+
+    /// A balance member's health changed: it leaves the rotation after the health check (at
+    /// once without one) and comes back as soon as it is healthy.
+    fn balance_member_changed(&mut self, b: usize, pos: usize, up: bool) {
+        let bp = &self.plan.balances[b];
+        let m = bp.first_member as usize + pos;
+        let slot = self.plan.slot(Slot::Health(m));
+        if up {
+            self.queue.cancel(slot);
+            self.rotation[m] = true;
+        } else if bp.health_check > 0.0 && !self.initializing {
+            self.queue.set(slot, self.now + bp.health_check);
+        } else {
+            self.rotation[m] = false;
+        }
+        self.mark_dirty();
+    }
+
     /// Queues the parents of node `n` and tells accounting if `n` is a class root.
     fn node_changed(&mut self, n: usize) {
         let up = self.node_up[n];
         let acc = self.plan.node_account[n];
-        if acc != NONE {
+        if acc != NONE && !self.plan.arch_requests[self.plan.node_arch[n] as usize] {
             self.accounts.change(acc as usize, up, self.now, self.cause);
         }
         for &(p, pos) in self.plan.node_parents.row(n) {
@@ -512,7 +833,7 @@ impl<'m> Engine<'m> {
                 if pos == i && !up {
                     if fp.switchover > 0.0 && !self.initializing {
                         self.failover[f] = Failover::Switching { from: i };
-                        self.queue.set(self.plan.switch_base + f, self.now + fp.switchover);
+                        self.queue.set(self.plan.slot(Slot::Switch(f)), self.now + fp.switchover);
                     } else {
                         self.switch_from(f, i);
                     }
@@ -524,7 +845,7 @@ impl<'m> Engine<'m> {
             Failover::Switching { from } => {
                 if pos == from && up {
                     // The member came back before the switch-over finished: no switch.
-                    self.queue.cancel(self.plan.switch_base + f);
+                    self.queue.cancel(self.plan.slot(Slot::Switch(f)));
                     self.serve(f, from);
                 }
             }
@@ -540,12 +861,18 @@ impl<'m> Engine<'m> {
             }
         }
         self.node_up[fp.node as usize] = matches!(self.failover[f], Failover::Serving(_));
-        self.sync_standby(f);
+        self.sync_failover(f);
     }
 
-    /// After failover `f` changed state: in a cold standby, the member that now serves starts
-    /// running and the one that stopped serving goes idle, keeping its remaining life.
-    fn sync_standby(&mut self, f: usize) {
+    /// After failover `f` changed state: requests start elsewhere, and in a cold standby the
+    /// member that now serves starts running and the one that stopped goes idle, keeping its
+    /// remaining life.
+    fn sync_failover(&mut self, f: usize) {
+        let target = self.failover[f].target();
+        if target != self.target[f] {
+            self.target[f] = target;
+            self.mark_dirty();
+        }
         let now_serving = match self.failover[f] {
             Failover::Serving(i) => i,
             _ => NONE,
@@ -576,17 +903,20 @@ impl<'m> Engine<'m> {
         self.active[c] = active;
         let first = self.plan.comp_first_unit[c] as usize;
         for u in first..first + self.plan.comp_units[c] as usize {
-            match (self.phase[u], active) {
-                (Phase::Up, false) => {
-                    self.remaining[u] = self.queue.time(u) - self.now;
-                    self.queue.cancel(u);
-                    self.phase[u] = Phase::Standby;
+            let p0 = self.plan.unit_first_proc[u] as usize;
+            for i in p0..p0 + self.model.components[c].processes.len() {
+                match (self.phase[i], active) {
+                    (Phase::Up, false) => {
+                        self.remaining[i] = self.queue.time(i) - self.now;
+                        self.queue.cancel(i);
+                        self.phase[i] = Phase::Standby;
+                    }
+                    (Phase::Standby, true) => {
+                        self.queue.set(i, self.now + self.remaining[i]);
+                        self.phase[i] = Phase::Up;
+                    }
+                    _ => {}
                 }
-                (Phase::Standby, true) => {
-                    self.queue.set(u, self.now + self.remaining[u]);
-                    self.phase[u] = Phase::Up;
-                }
-                _ => {}
             }
         }
     }
@@ -630,10 +960,223 @@ impl<'m> Engine<'m> {
             self.switch_from(f, from);
         }
         self.node_up[node] = matches!(self.failover[f], Failover::Serving(_));
-        self.sync_standby(f);
+        self.sync_failover(f);
         if self.node_up[node] != before {
             self.node_changed(node);
             self.drain_nodes();
         }
     }
+
+    // ---- requests ----------------------------------------------------------------------------
+
+    fn mark_dirty(&mut self) {
+        if let Some(r) = self.requests.as_mut() {
+            r.dirty = true;
+        }
+    }
+
+    /// The current rate of class `c`: its mean rate × the hour's profile × any surge.
+    fn class_rate(&self, c: usize) -> f64 {
+        let cls = &self.model.classes[c];
+        let surge = self.plan.surges.iter().zip(&self.surge_on).find(|((k, _), on)| *k as usize == c && **on).map_or(1.0, |_| cls.surges.as_ref().map_or(1.0, |s| s.factor));
+        cls.rate * self.accounts.multiplier(c, self.now) * surge
+    }
+
+    /// The fast mode tallies the expected requests of `[tallied, t]` from the current walks.
+    fn tally_until(&mut self, t: f64) {
+        let Some(r) = self.requests.as_mut() else { return };
+        let end = t.min(self.accounts.horizon());
+        if self.accounting != Accounting::Fast || end <= r.tallied_until {
+            return;
+        }
+        let start = r.tallied_until;
+        r.tallied_until = end;
+        let ncls = self.model.classes.len();
+        for &a in &self.plan.archs {
+            if !self.plan.arch_requests[a] {
+                continue;
+            }
+            for c in 0..ncls {
+                let acc = a * ncls + c;
+                let cls = &self.model.classes[c];
+                let surge = self.plan.surges.iter().zip(&self.surge_on).find(|((k, _), on)| *k as usize == c && **on).map_or(1.0, |_| cls.surges.as_ref().map_or(1.0, |s| s.factor));
+                let n = cls.rate * surge * self.accounts.weight_between(c, start, end);
+                let walk = &r.walker.classes[acc];
+                self.accounts.tallies[acc].add_expected(n, walk);
+            }
+        }
+    }
+
+    /// Walks every request-level class again if the state changed; updates availability,
+    /// breakers' call streams and arrival rates.
+    fn refresh_requests(&mut self) {
+        if !self.requests.as_ref().is_some_and(|r| r.dirty) {
+            return;
+        }
+        let ncls = self.model.classes.len();
+        let rates: Vec<f64> = (0..ncls).map(|c| self.class_rate(c)).collect();
+        let (capacity, silent) = self.capacities();
+        let Some(r) = self.requests.as_mut() else { return };
+        r.dirty = false;
+        r.class_rate.copy_from_slice(&rates);
+        r.capacity.copy_from_slice(&capacity);
+        r.silent.copy_from_slice(&silent);
+        for (k, b) in r.breakers.iter().enumerate() {
+            r.permitted[k] = b.permitted();
+        }
+        for &a in &self.plan.archs {
+            if !self.plan.arch_requests[a] {
+                continue;
+            }
+            let view = View {
+                blocked: &self.blocked,
+                capacity: &r.capacity,
+                silent: &r.silent,
+                node_up: &self.node_up,
+                serving: &self.target,
+                permitted: &r.permitted,
+                rotation: &self.rotation,
+                class_rate: &r.class_rate,
+            };
+            r.walker.evaluate(&view, a);
+            for c in 0..ncls {
+                let acc = a * ncls + c;
+                let up = r.walker.classes[acc].served() > 0.0;
+                if up != r.up[acc] {
+                    r.up[acc] = up;
+                    self.accounts.change(acc, up, self.now, self.cause);
+                }
+            }
+        }
+        if self.accounting == Accounting::Fast {
+            for k in 0..r.breakers.len() {
+                let calls = r.walker.breakers[k];
+                r.breakers[k].set_calls(self.now, calls.rate, calls.p_fail, calls.fail_delay, &mut r.rng_breaker[k]);
+                let t = r.breakers[k].next_time();
+                let slot = self.plan.slot(Slot::Breaker(k));
+                if t.is_finite() {
+                    self.queue.set(slot, t.max(self.now));
+                } else {
+                    self.queue.cancel(slot);
+                }
+            }
+        }
+    }
+
+    /// What each component can serve now: requests per second (infinite: no limit) and the
+    /// fraction of wrong answers, over its up units.
+    fn capacities(&self) -> (Vec<f64>, Vec<f64>) {
+        let n = self.model.components.len();
+        let (mut capacity, mut silent) = (vec![f64::INFINITY; n], vec![0.0; n]);
+        for (c, comp) in self.model.components.iter().enumerate() {
+            if self.plan.comp_units[c] == 0 || !comp.request_level() {
+                continue;
+            }
+            let (mut cap_total, mut weight, mut wrong) = (0.0, 0.0, 0.0);
+            let first = self.plan.comp_first_unit[c] as usize;
+            for u in first..first + self.plan.comp_units[c] as usize {
+                if self.unit_down[u] > 0 {
+                    continue;
+                }
+                let w = self.unit_capacity[u];
+                cap_total += w;
+                weight += w;
+                wrong += w * self.unit_silent[u];
+            }
+            let (mut dep_cap, mut dep_wrong) = (1.0, 0.0);
+            if let Some(d) = self.plan.deploys.iter().position(|&(k, _)| k as usize == c) {
+                match self.deploy_bad[d] {
+                    Some(Effect::Degraded { capacity_left }) => dep_cap = capacity_left,
+                    Some(Effect::Silent { fraction }) => dep_wrong = fraction,
+                    _ => {}
+                }
+            }
+            if let Some(per_unit) = comp.capacity {
+                capacity[c] = cap_total * per_unit * dep_cap;
+            }
+            let unit_wrong = if weight > 0.0 { wrong / weight } else { 0.0 };
+            silent[c] = 1.0 - (1.0 - unit_wrong) * (1.0 - dep_wrong);
+        }
+        (capacity, silent)
+    }
+
+    fn breaker_event(&mut self, k: usize) {
+        let slot = self.plan.slot(Slot::Breaker(k));
+        let Some(r) = self.requests.as_mut() else {
+            self.queue.cancel(slot);
+            return;
+        };
+        let changed = r.breakers[k].advance(self.now, &mut r.rng_breaker[k]);
+        let t = r.breakers[k].next_time();
+        if t.is_finite() {
+            self.queue.set(slot, t.max(self.now));
+        } else {
+            self.queue.cancel(slot);
+        }
+        if changed {
+            self.mark_dirty();
+        }
+    }
+
+    fn schedule_arrival(&mut self, c: usize) {
+        let rate = self.class_rate(c);
+        let slot = self.plan.slot(Slot::Arrival(c));
+        let Some(r) = self.requests.as_mut() else { return };
+        if rate <= 0.0 {
+            self.queue.cancel(slot);
+            return;
+        }
+        let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut r.rng_arrival[c]);
+        self.queue.set(slot, self.now + gap / rate);
+    }
+
+    /// Per-request mode: a request of class `c` arrives now in every request-level
+    /// architecture of the world.
+    fn arrival(&mut self, c: usize) {
+        let ncls = self.model.classes.len();
+        let inside = self.now < self.accounts.horizon();
+        if let Some(r) = self.requests.as_mut() {
+            let view = View {
+                blocked: &self.blocked,
+                capacity: &r.capacity,
+                silent: &r.silent,
+                node_up: &self.node_up,
+                serving: &self.target,
+                permitted: &r.permitted,
+                rotation: &self.rotation,
+                class_rate: &r.class_rate,
+            };
+            for &a in &self.plan.archs {
+                if !self.plan.arch_requests[a] {
+                    continue;
+                }
+                let s = r.walker.sample(&view, a, c, self.now, &mut r.rng_sample, &mut r.breakers);
+                if inside {
+                    self.accounts.tallies[a * ncls + c].add_one(s.outcome, s.latency, s.extra_attempts);
+                }
+            }
+            for k in 0..r.breakers.len() {
+                let permitted = r.breakers[k].permitted();
+                if permitted != r.permitted[k] {
+                    r.dirty = true;
+                }
+                let t = r.breakers[k].next_time();
+                let slot = self.plan.slot(Slot::Breaker(k));
+                if t.is_finite() {
+                    self.queue.set(slot, t.max(self.now));
+                } else {
+                    self.queue.cancel(slot);
+                }
+            }
+        }
+        self.schedule_arrival(c);
+    }
+}
+
+/// Whether node `target` is `from` or among its members, recursively.
+fn reaches(plan: &Plan, from: usize, target: usize) -> bool {
+    if from == target {
+        return true;
+    }
+    plan.node_members.row(from).iter().any(|&m| m & NODE_BIT != 0 && reaches(plan, (m & !NODE_BIT) as usize, target))
 }

@@ -1,13 +1,15 @@
-//! The engine's static view of a model, built once per run: flat arrays indexed by unit,
-//! component, dependency edge and route node, so the event loop follows indices and never
-//! looks anything up by name.
+//! The engine's static view of a model, built once per run: flat arrays indexed by process,
+//! unit, component, dependency edge, route node, breaker and so on, so the event loop follows
+//! indices and never looks anything up by name.
 //!
 //! A plan covers one *world*: a set of architectures evaluated in the same event loop over the
 //! same component history (common random numbers). Architectures whose component histories
 //! differ (a cold standby, or a crew that repairs different components for them) are in
 //! different worlds. See [`worlds`].
+//!
+//! Every thing that can have a pending event owns one fixed timer slot; [`Slot`] says which.
 
-use crate::model::{Member, Model, NodeKind};
+use crate::model::{Breaker, Member, Model, NodeKind};
 use crate::sim::rng::{name_id, stream_id, Purpose};
 
 /// Marks a node index (versus a component index) in an encoded member.
@@ -15,15 +17,31 @@ pub const NODE_BIT: u32 = 1 << 31;
 /// "No index".
 pub const NONE: u32 = u32::MAX;
 
-/// What kind of timer a queue slot is.
+/// Calls per window above which a breaker's window is followed as a fluid (counts as rates)
+/// rather than call by call: the cost of the simulation must not grow with the request rate.
+pub const FLUID_CALLS_PER_WINDOW: f64 = 20_000.0;
+
+/// What a timer slot is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
-    /// A unit's next transition.
-    Unit(usize),
+    /// A failure process's next transition.
+    Process(usize),
     /// A grace period expiring on a dependency edge (the edge index).
     Grace(usize),
     /// A failover's switch-over completing.
     Switch(usize),
+    /// A component's next deploy or rollback (deploy index).
+    Deploy(usize),
+    /// A class's surge starting or ending (surge index).
+    Surge(usize),
+    /// A balance member leaving the rotation (balance member index).
+    Health(usize),
+    /// A circuit breaker's next event (breaker index).
+    Breaker(usize),
+    /// The next hour boundary (the daily profile changes the rate).
+    Tick,
+    /// The next request of a class (per-request mode).
+    Arrival(usize),
 }
 
 /// A dependency edge: while `from` is down, `to` is blocked (after `grace`, if any).
@@ -52,6 +70,40 @@ pub struct FailoverPlan {
     pub cold: bool,
     /// Stream id of the switch coin.
     pub stream: u64,
+    /// Extra attempts per request.
+    pub retries: u32,
+    /// Time one attempt may take (seconds).
+    pub attempt_timeout: f64,
+    /// First breaker (one per member) or `NONE`.
+    pub first_breaker: u32,
+}
+
+/// A balance node.
+#[derive(Clone, Debug)]
+pub struct BalancePlan {
+    /// The node.
+    pub node: u32,
+    /// Weight of each member.
+    pub weights: Vec<f64>,
+    /// Time before an unhealthy member leaves the rotation (seconds).
+    pub health_check: f64,
+    /// First member's index among all balance members of the world.
+    pub first_member: u32,
+}
+
+/// A circuit breaker on one member of one failover.
+#[derive(Clone, Copy, Debug)]
+pub struct BreakerPlan {
+    /// The failover (index into `failovers`).
+    pub failover: u32,
+    /// The member's position in it.
+    pub member: u32,
+    /// Configuration.
+    pub config: Breaker,
+    /// Whether its window is followed as a fluid (see [`FLUID_CALLS_PER_WINDOW`]).
+    pub fluid: bool,
+    /// Stream id for simulated calls.
+    pub stream: u64,
 }
 
 /// Kind of a flattened node.
@@ -64,6 +116,8 @@ pub enum PlanNode {
     },
     /// Index into `Plan::failovers`.
     Failover(u32),
+    /// Index into `Plan::balances`; structurally up while any member is up.
+    Balance(u32),
 }
 
 /// Compressed rows: `items[start[i]..start[i + 1]]` belong to row `i`.
@@ -97,18 +151,44 @@ impl<T: Clone> Rows<T> {
     }
 }
 
+/// First slot of each kind of timer.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bases {
+    grace: usize,
+    switch: usize,
+    deploy: usize,
+    surge: usize,
+    health: usize,
+    breaker: usize,
+    tick: usize,
+    arrival: usize,
+    end: usize,
+}
+
 /// The static plan of one world of a model.
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// Architectures simulated in this world (model indices).
     pub archs: Vec<usize>,
+    /// Whether each architecture of the model (by model index) needs request-level evaluation.
+    pub arch_requests: Vec<bool>,
+    /// Whether any architecture of this world needs request-level evaluation.
+    pub request_level: bool,
     /// For each component: the cold failover it is a member of in this world (`NONE` if none).
     pub comp_cold: Vec<u32>,
+    /// Component of each process instance.
+    pub proc_comp: Vec<u32>,
+    /// Unit of each process instance.
+    pub proc_unit: Vec<u32>,
+    /// Index of each process instance's process within its component.
+    pub proc_index: Vec<u16>,
+    /// Stream ids (up, down) of each process instance.
+    pub proc_streams: Vec<(u64, u64)>,
     /// Component of each unit.
     pub unit_comp: Vec<u32>,
-    /// Stream ids (up, down) of each unit.
-    pub unit_streams: Vec<(u64, u64)>,
-    /// Units of each component (0 for components no architecture uses).
+    /// First process instance of each unit (a unit's are contiguous).
+    pub unit_first_proc: Vec<u32>,
+    /// Units of each component (0 for components no architecture of the world uses).
     pub comp_units: Vec<u32>,
     /// First unit of each component (units of a component are contiguous).
     pub comp_first_unit: Vec<u32>,
@@ -116,8 +196,8 @@ pub struct Plan {
     pub comp_need: Vec<u32>,
     /// Crew of each component (`NONE` if none).
     pub comp_crew: Vec<u32>,
-    /// Units that use each crew (capacity of its waiting line).
-    pub crew_units: Vec<u32>,
+    /// Process instances that use each crew (capacity of its waiting line).
+    pub crew_procs: Vec<u32>,
     /// Crew sizes.
     pub crew_size: Vec<u32>,
     /// Outgoing dependency edges of each component (edge ids index `edges`).
@@ -126,12 +206,18 @@ pub struct Plan {
     pub edges: Vec<Edge>,
     /// Queue slot of each edge with a grace period (`NONE` otherwise).
     pub edge_slot: Vec<u32>,
-    /// Edge of each grace slot (indexed by `slot - grace_base`).
+    /// Edge of each grace slot (indexed by `slot - grace base`).
     pub grace_edge: Vec<u32>,
     /// Route nodes that each component is a member of: (node, position).
     pub comp_refs: Rows<(u32, u32)>,
-    /// Flattened route nodes of every architecture.
+    /// Flattened route nodes of every architecture of the world.
     pub nodes: Vec<PlanNode>,
+    /// Architecture (model index) of each node.
+    pub node_arch: Vec<u32>,
+    /// Index of each node within its architecture's `nodes`.
+    pub node_local: Vec<u32>,
+    /// First node of each architecture of the world (by position in `archs`).
+    pub arch_first_node: Vec<u32>,
     /// Members of each node, encoded (`NODE_BIT | node` or a component index).
     pub node_members: Rows<u32>,
     /// Parents of each node: (node, position).
@@ -140,14 +226,23 @@ pub struct Plan {
     pub node_account: Vec<u32>,
     /// Failover nodes.
     pub failovers: Vec<FailoverPlan>,
-    /// First queue slot of grace edges.
-    pub grace_base: usize,
-    /// First queue slot of failovers.
-    pub switch_base: usize,
-    /// Total queue slots.
-    pub slots: usize,
-    /// Accounts: architectures × classes.
+    /// Balance nodes.
+    pub balances: Vec<BalancePlan>,
+    /// Balance of each balance member (index into `balances`) and its position.
+    pub balance_members: Vec<(u32, u32)>,
+    /// Circuit breakers.
+    pub breakers: Vec<BreakerPlan>,
+    /// Deploying components: (component, stream id).
+    pub deploys: Vec<(u32, u64)>,
+    /// Classes with surges: (class, stream id).
+    pub surges: Vec<(u32, u64)>,
+    /// Whether hour boundaries must be events (a profile changes a rate that matters).
+    pub ticks: bool,
+    /// Stream id of each class's request arrivals (per-request mode).
+    pub arrival_streams: Vec<u64>,
+    /// Accounts: architectures × classes of the model.
     pub accounts: usize,
+    bases: Bases,
 }
 
 /// Splits the architectures into worlds, groups evaluated in one event loop over one component
@@ -198,9 +293,11 @@ impl Plan {
     pub fn new(model: &Model, archs: &[usize]) -> Plan {
         let nc = model.components.len();
         let used = used_components(model, archs);
+        let arch_requests: Vec<bool> = (0..model.architectures.len()).map(|a| archs.contains(&a) && model.request_level(a)).collect();
+        let request_level = arch_requests.iter().any(|&r| r);
 
-        let mut unit_comp = Vec::new();
-        let mut unit_streams = Vec::new();
+        let (mut proc_comp, mut proc_unit, mut proc_index, mut proc_streams) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut unit_comp, mut unit_first_proc) = (Vec::new(), Vec::new());
         let mut comp_units = vec![0u32; nc];
         let mut comp_need = vec![0u32; nc];
         let mut comp_first_unit = vec![0u32; nc];
@@ -211,17 +308,28 @@ impl Plan {
             }
             comp_units[c] = comp.count;
             comp_need[c] = comp.need;
-            let id = name_id(&[&comp.name]);
             for u in 0..comp.count {
+                let unit = unit_comp.len() as u32;
                 unit_comp.push(c as u32);
-                unit_streams.push((stream_id(id, u, Purpose::Up), stream_id(id, u, Purpose::Down)));
+                unit_first_proc.push(proc_comp.len() as u32);
+                for (k, p) in comp.processes.iter().enumerate() {
+                    // A plain component keeps the stream ids it has always had.
+                    let id = match &p.mode {
+                        None => name_id(&[&comp.name]),
+                        Some(m) => name_id(&[&comp.name, m]),
+                    };
+                    proc_comp.push(c as u32);
+                    proc_unit.push(unit);
+                    proc_index.push(k as u16);
+                    proc_streams.push((stream_id(id, u, Purpose::Up), stream_id(id, u, Purpose::Down)));
+                }
             }
         }
         let comp_crew: Vec<u32> = model.components.iter().map(|c| c.crew.map_or(NONE, |k| k as u32)).collect();
-        let mut crew_units = vec![0u32; model.crews.len()];
+        let mut crew_procs = vec![0u32; model.crews.len()];
         for (c, comp) in model.components.iter().enumerate() {
             if let Some(k) = comp.crew {
-                crew_units[k] += comp_units[c];
+                crew_procs[k] += comp_units[c] * comp.processes.len() as u32;
             }
         }
         let crew_size = model.crews.iter().map(|k| k.size).collect();
@@ -241,35 +349,53 @@ impl Plan {
                 edges.push(Edge { from: r as u32, to: c as u32, grace: comp.grace });
             }
         }
-        let units = unit_comp.len();
+        let mut bases = Bases { grace: proc_comp.len(), ..Bases::default() };
         let mut edge_slot = vec![NONE; edges.len()];
         let mut grace_edge = Vec::new();
-        let mut next = units;
         for (e, edge) in edges.iter().enumerate() {
             if edge.grace > 0.0 {
-                edge_slot[e] = next as u32;
+                edge_slot[e] = (bases.grace + grace_edge.len()) as u32;
                 grace_edge.push(e as u32);
-                next += 1;
             }
         }
-        let grace_base = units;
-        let switch_base = next;
 
+        let ncls = model.classes.len();
         let mut nodes = Vec::new();
+        let mut node_arch = Vec::new();
+        let mut node_local = Vec::new();
+        let mut arch_first_node = Vec::with_capacity(archs.len());
         let mut node_members: Vec<Vec<u32>> = Vec::new();
         let mut node_account = Vec::new();
         let mut failovers = Vec::new();
+        let mut balances = Vec::new();
+        let mut balance_members = Vec::new();
+        let mut breakers = Vec::new();
         let mut comp_refs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nc];
-        let ncls = model.classes.len();
         let mut comp_cold = vec![NONE; nc];
+        // The most calls a breaker can see per second: every class's peak rate, every attempt.
+        let peak_rate: f64 = model.classes.iter().map(|c| c.peak_rate()).sum();
         for &a in archs {
             let arch = &model.architectures[a];
             let base = nodes.len() as u32;
+            arch_first_node.push(base);
             for (i, n) in arch.nodes.iter().enumerate() {
                 let me = base + i as u32;
                 let kind = match &n.kind {
                     NodeKind::Gate { need } => PlanNode::Gate { need: *need },
                     NodeKind::Failover(f) => {
+                        let fi = failovers.len() as u32;
+                        let first_breaker = match &f.breaker {
+                            Some(b) => {
+                                let first = breakers.len() as u32;
+                                let fluid = peak_rate * (1 + f.retries) as f64 * b.window > FLUID_CALLS_PER_WINDOW;
+                                for pos in 0..n.members.len() {
+                                    let stream = stream_id(name_id(&[&arch.name, &n.name, "breaker"]), pos as u32, Purpose::Switch);
+                                    breakers.push(BreakerPlan { failover: fi, member: pos as u32, config: *b, fluid, stream });
+                                }
+                                first
+                            }
+                            None => NONE,
+                        };
                         failovers.push(FailoverPlan {
                             node: me,
                             switchover: f.switchover,
@@ -277,8 +403,10 @@ impl Plan {
                             failback: f.failback,
                             cold: f.cold,
                             stream: stream_id(name_id(&[&arch.name, &n.name]), 0, Purpose::Switch),
+                            retries: f.retries,
+                            attempt_timeout: f.attempt_timeout(),
+                            first_breaker,
                         });
-                        let fi = failovers.len() as u32 - 1;
                         if f.cold {
                             for m in &n.members {
                                 if let Member::Component(c) = *m {
@@ -288,8 +416,19 @@ impl Plan {
                         }
                         PlanNode::Failover(fi)
                     }
+                    NodeKind::Balance(b) => {
+                        let bi = balances.len() as u32;
+                        let first_member = balance_members.len() as u32;
+                        for pos in 0..n.members.len() {
+                            balance_members.push((bi, pos as u32));
+                        }
+                        balances.push(BalancePlan { node: me, weights: b.weights.clone(), health_check: b.health_check, first_member });
+                        PlanNode::Balance(bi)
+                    }
                 };
                 nodes.push(kind);
+                node_arch.push(a as u32);
+                node_local.push(i as u32);
                 let mut ms = Vec::with_capacity(n.members.len());
                 for (pos, m) in n.members.iter().enumerate() {
                     match *m {
@@ -318,17 +457,52 @@ impl Plan {
                 }
             }
         }
-        let slots = switch_base + failovers.len();
+        let deploys: Vec<(u32, u64)> = model
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(c, comp)| used[*c] && comp.deploys.is_some())
+            .map(|(c, comp)| (c as u32, stream_id(name_id(&[&comp.name, "deploys"]), 0, Purpose::Switch)))
+            .collect();
+        let surges: Vec<(u32, u64)> = if request_level {
+            model
+                .classes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.surges.is_some())
+                .map(|(k, c)| (k as u32, stream_id(name_id(&[&c.name, "surges"]), 0, Purpose::Switch)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let rate_matters = !breakers.is_empty() || model.components.iter().zip(&used).any(|(c, &u)| u && c.capacity.is_some());
+        let ticks = request_level && rate_matters && model.classes.iter().any(|c| c.profile.is_some());
+        let arrival_streams = model.classes.iter().map(|c| stream_id(name_id(&[&c.name, "arrivals"]), 0, Purpose::Switch)).collect();
+
+        bases.switch = bases.grace + grace_edge.len();
+        bases.deploy = bases.switch + failovers.len();
+        bases.surge = bases.deploy + deploys.len();
+        bases.health = bases.surge + surges.len();
+        bases.breaker = bases.health + balance_members.len();
+        bases.tick = bases.breaker + breakers.len();
+        bases.arrival = bases.tick + 1;
+        bases.end = bases.arrival + ncls;
         Plan {
             archs: archs.to_vec(),
+            arch_requests,
+            request_level,
             comp_cold,
+            proc_comp,
+            proc_unit,
+            proc_index,
+            proc_streams,
             unit_comp,
-            unit_streams,
+            unit_first_proc,
             comp_units,
             comp_first_unit,
             comp_need,
             comp_crew,
-            crew_units,
+            crew_procs,
             crew_size,
             comp_edges: Rows::from_lists(out_edges),
             edges,
@@ -336,32 +510,85 @@ impl Plan {
             grace_edge,
             comp_refs: Rows::from_lists(comp_refs),
             nodes,
+            node_arch,
+            node_local,
+            arch_first_node,
             node_members: Rows::from_lists(node_members),
             node_parents: Rows::from_lists(parents),
             node_account,
             failovers,
-            grace_base,
-            switch_base,
-            slots,
+            balances,
+            balance_members,
+            breakers,
+            deploys,
+            surges,
+            ticks,
+            arrival_streams,
             accounts: model.architectures.len() * ncls,
+            bases,
         }
     }
 
     /// What a queue slot is.
     #[inline]
     pub fn slot_kind(&self, slot: usize) -> Slot {
-        if slot < self.grace_base {
-            Slot::Unit(slot)
-        } else if slot < self.switch_base {
-            Slot::Grace(self.grace_edge[slot - self.grace_base] as usize)
+        let b = &self.bases;
+        if slot < b.grace {
+            Slot::Process(slot)
+        } else if slot < b.switch {
+            Slot::Grace(self.grace_edge[slot - b.grace] as usize)
+        } else if slot < b.deploy {
+            Slot::Switch(slot - b.switch)
+        } else if slot < b.surge {
+            Slot::Deploy(slot - b.deploy)
+        } else if slot < b.health {
+            Slot::Surge(slot - b.surge)
+        } else if slot < b.breaker {
+            Slot::Health(slot - b.health)
+        } else if slot < b.tick {
+            Slot::Breaker(slot - b.breaker)
+        } else if slot < b.arrival {
+            Slot::Tick
         } else {
-            Slot::Switch(slot - self.switch_base)
+            Slot::Arrival(slot - b.arrival)
         }
+    }
+
+    /// The slot of a timer.
+    #[inline]
+    pub fn slot(&self, s: Slot) -> usize {
+        let b = &self.bases;
+        match s {
+            Slot::Process(i) => i,
+            Slot::Grace(e) => self.edge_slot[e] as usize,
+            Slot::Switch(f) => b.switch + f,
+            Slot::Deploy(d) => b.deploy + d,
+            Slot::Surge(s) => b.surge + s,
+            Slot::Health(m) => b.health + m,
+            Slot::Breaker(k) => b.breaker + k,
+            Slot::Tick => b.tick,
+            Slot::Arrival(c) => b.arrival + c,
+        }
+    }
+
+    /// Total timer slots.
+    pub fn slots(&self) -> usize {
+        self.bases.end
+    }
+
+    /// Number of process instances simulated.
+    pub fn processes(&self) -> usize {
+        self.proc_comp.len()
     }
 
     /// Number of units simulated.
     pub fn units(&self) -> usize {
         self.unit_comp.len()
+    }
+
+    /// The architecture-local position (in `archs`) of a model architecture, if in this world.
+    pub fn arch_position(&self, arch: usize) -> Option<usize> {
+        self.archs.iter().position(|&a| a == arch)
     }
 }
 

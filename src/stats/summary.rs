@@ -9,15 +9,34 @@ use crate::scenario::units::{HOUR, YEAR};
 use crate::sim::accounting::Accounts;
 use crate::sim::FIRST_OUTAGE_LIMIT;
 use crate::stats::estimate::{quantile, Estimate, Moments, Pair, QuantileEstimate, Share};
+use crate::stats::exact_sum::ExactSum;
 use crate::stats::histogram::LogHistogram;
+use crate::traffic::walk::Outcome;
 
 /// Sums for one architecture × class.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct ClassAcc {
     /// Fraction of the horizon down.
     unavailability: Moments,
-    /// Fraction of requests (by the daily profile) arriving while down.
+    /// Fraction of requests (by the daily profile) arriving while down (classes whose requests
+    /// follow availability).
     request_failure: Moments,
+    /// (requests answered rightly, requests), per replication (tallied classes).
+    right: Pair,
+    /// (requests answered wrongly, requests).
+    wrong: Pair,
+    /// (requests shed as overloaded, requests).
+    overloaded: Pair,
+    /// (extra attempts, requests).
+    extra: Pair,
+    /// (latency, requests).
+    latency: Pair,
+    /// Requests by latency (seconds → requests), summed exactly.
+    latency_mass: std::collections::BTreeMap<u64, ExactSum>,
+    /// Breaker openings per replication.
+    breaker_opens: Moments,
+    /// Cost per year (downtime and failed requests), per replication.
+    cost: Moments,
     /// Outages per replication.
     outages: Moments,
     /// Blips per replication.
@@ -98,12 +117,34 @@ impl Accumulator {
         let h = model.horizon;
         let ncls = model.classes.len();
         let per_year = YEAR / h;
+        let mut class_costs = vec![0.0; self.classes.len()];
         for i in archs.iter().flat_map(|&a| a * ncls..(a + 1) * ncls) {
             let (c, a) = (&mut self.classes[i], &acc.list[i]);
             let class = i % ncls;
+            let cls = &model.classes[class];
             let u = a.downtime / h;
             c.unavailability.add(u);
-            c.request_failure.add(a.weighted_down / acc.total_weight(class));
+            let failed_requests;
+            if acc.tallied[i] {
+                let t = &acc.tallies[i];
+                c.right.add(t.outcomes[Outcome::Right as usize], t.requests);
+                c.wrong.add(t.outcomes[Outcome::Wrong as usize], t.requests);
+                c.overloaded.add(t.outcomes[Outcome::Overload as usize], t.requests);
+                c.extra.add(t.extra_attempts, t.requests);
+                c.latency.add(t.latency_sum, t.requests);
+                for &(l, w) in &t.latency {
+                    c.latency_mass.entry(l.to_bits()).or_default().add(w);
+                }
+                c.breaker_opens.add(acc.breaker_opens[i] as f64);
+                failed_requests = t.failed();
+            } else {
+                let fail = a.weighted_down / acc.total_weight(class);
+                c.request_failure.add(fail);
+                failed_requests = fail * cls.rate * acc.total_weight(class);
+            }
+            let cost = (a.downtime / HOUR * cls.cost_per_hour_down + failed_requests * cls.cost_per_failed_request) * per_year;
+            c.cost.add(cost);
+            class_costs[i] = cost;
             c.outages.add(a.outages as f64);
             c.blips.add(a.blips as f64);
             c.longest.add(a.longest);
@@ -121,12 +162,7 @@ impl Accumulator {
         }
         for &ai in archs {
             let arch = &mut self.archs[ai];
-            let accounts = &acc.list[ai * ncls..(ai + 1) * ncls];
-            let downtime_cost: f64 = accounts
-                .iter()
-                .zip(&model.classes)
-                .map(|(a, cls)| a.downtime / HOUR * cls.cost_per_hour_down * per_year)
-                .sum();
+            let downtime_cost: f64 = class_costs[ai * ncls..(ai + 1) * ncls].iter().sum();
             let mut credits_per_year = 0.0;
             if let (Some(sla), true) = (&model.sla, acc.periods > 0) {
                 let p = acc.periods;
@@ -196,6 +232,16 @@ impl Accumulator {
             a.duration_per_outage.merge(&b.duration_per_outage);
             a.down_per_outage.merge(&b.down_per_outage);
             a.durations.merge(&b.durations);
+            a.right.merge(&b.right);
+            a.wrong.merge(&b.wrong);
+            a.overloaded.merge(&b.overloaded);
+            a.extra.merge(&b.extra);
+            a.latency.merge(&b.latency);
+            for (k, v) in &b.latency_mass {
+                a.latency_mass.entry(*k).or_default().merge(v);
+            }
+            a.breaker_opens.merge(&b.breaker_opens);
+            a.cost.merge(&b.cost);
             a.first_outage.merge(&b.first_outage);
             a.first_outage_censored += b.first_outage_censored;
         }
@@ -233,10 +279,34 @@ impl Accumulator {
                         let c = &self.classes[ai * ncls + ci];
                         let unavail = c.unavailability.estimate(conf);
                         let downtime_hours = unavail.affine(0.0, YEAR / HOUR);
+                        let tallied = model.request_level(ai);
+                        let zero = || Estimate { mean: Some(0.0), ci_low: Some(0.0), ci_high: Some(0.0), exact: None };
+                        let (request_success, silent, overloaded, retries, latency, opens) = if tallied {
+                            (
+                                c.right.ratio(0.0, 1.0, conf),
+                                c.wrong.ratio(0.0, 1.0, conf),
+                                c.overloaded.ratio(0.0, 1.0, conf),
+                                c.extra.ratio(0.0, 1.0, conf),
+                                Latency {
+                                    mean: c.latency.ratio(0.0, 1.0, conf),
+                                    p50: latency_quantile(&c.latency_mass, 0.5),
+                                    p99: latency_quantile(&c.latency_mass, 0.99),
+                                },
+                                c.breaker_opens.estimate(conf).affine(0.0, per_year),
+                            )
+                        } else {
+                            let none = QuantileEstimate { value: Some(0.0), ci_low: None, ci_high: None };
+                            (c.request_failure.estimate(conf).affine(1.0, -1.0), zero(), zero(), zero(), Latency { mean: zero(), p50: none, p99: none }, zero())
+                        };
                         ClassSummary {
                             name: cls.name.clone(),
                             availability: unavail.affine(1.0, -1.0),
-                            request_success: c.request_failure.estimate(conf).affine(1.0, -1.0),
+                            request_success,
+                            silent_errors: silent,
+                            overloaded_requests: overloaded,
+                            retries_per_request: retries,
+                            added_latency_seconds: latency,
+                            breaker_opens_per_year: opens,
                             downtime_hours_per_year: downtime_hours,
                             outages_per_year: c.outages.estimate(conf).affine(0.0, per_year),
                             blips_per_year: c.blips.estimate(conf).affine(0.0, per_year),
@@ -247,7 +317,7 @@ impl Accumulator {
                             },
                             mtbf_hours: c.down_per_outage.ratio(h, -h, conf).affine(0.0, 1.0 / HOUR),
                             longest_outage_hours: c.longest.estimate(conf).affine(0.0, 1.0 / HOUR),
-                            cost_per_year: downtime_hours.affine(0.0, cls.cost_per_hour_down),
+                            cost_per_year: c.cost.estimate(conf),
                             time_to_first_outage_hours: c.first_outage.estimate(conf).affine(0.0, 1.0 / HOUR),
                             importance: model
                                 .components_of_class(ai, ci)
@@ -313,9 +383,38 @@ impl Accumulator {
     }
 }
 
-/// Why request_success equals rate-weighted availability in this version.
-pub const REQUEST_SUCCESS_NOTE: &str = "request_success is availability weighted by each class's request rate over the day \
-(its daily profile); request-level effects (retries, timeouts, breakers, overload) are not modelled yet";
+/// How to read request_success.
+pub const REQUEST_SUCCESS_NOTE: &str = "request_success is the fraction of requests answered rightly within the deadline; \
+in architectures without request-level behaviour (retries, timeouts, breakers, balancing, capacity, failure modes, deploys, surges) \
+it is the availability weighted by the daily profile";
+
+/// The `p`-quantile of a latency distribution kept as (seconds → requests).
+fn latency_quantile(mass: &std::collections::BTreeMap<u64, ExactSum>, p: f64) -> QuantileEstimate {
+    let total: f64 = mass.values().map(ExactSum::value).sum();
+    if total <= 0.0 {
+        return QuantileEstimate::default();
+    }
+    let mut seen = 0.0;
+    for (bits, w) in mass {
+        seen += w.value();
+        if seen >= p * total * (1.0 - 1e-12) {
+            return QuantileEstimate { value: Some(f64::from_bits(*bits)), ci_low: None, ci_high: None };
+        }
+    }
+    QuantileEstimate { value: mass.keys().next_back().map(|b| f64::from_bits(*b)), ci_low: None, ci_high: None }
+}
+
+/// Latency added by timeouts and retries, over requests.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Latency {
+    /// Mean added latency per request (seconds), flattened into `mean`, `ci_low`, `ci_high`.
+    #[serde(flatten)]
+    pub mean: Estimate,
+    /// Median over requests (seconds).
+    pub p50: QuantileEstimate,
+    /// 99th percentile over requests (seconds).
+    pub p99: QuantileEstimate,
+}
 
 /// MTTR: mean, median and p90 over outages.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -336,8 +435,18 @@ pub struct ClassSummary {
     pub name: String,
     /// Fraction of time the class can be served.
     pub availability: Estimate,
-    /// Fraction of requests served.
+    /// Fraction of requests answered rightly within the deadline.
     pub request_success: Estimate,
+    /// Fraction of requests answered wrongly (silent failures).
+    pub silent_errors: Estimate,
+    /// Fraction of requests shed as overloaded.
+    pub overloaded_requests: Estimate,
+    /// Extra attempts (retries) per request.
+    pub retries_per_request: Estimate,
+    /// Latency added by timeouts and retries (seconds).
+    pub added_latency_seconds: Latency,
+    /// Circuit breaker openings on the class's route per year.
+    pub breaker_opens_per_year: Estimate,
     /// Hours down per year.
     pub downtime_hours_per_year: Estimate,
     /// Outages per year.
@@ -350,7 +459,7 @@ pub struct ClassSummary {
     pub mtbf_hours: Estimate,
     /// Longest outage in one horizon, in hours.
     pub longest_outage_hours: Estimate,
-    /// Downtime cost per year.
+    /// Downtime cost plus failed-request cost per year.
     pub cost_per_year: Estimate,
     /// Mean time to the first outage from the all-up start, in hours (measured only with
     /// `--first-outage`; `exact` where the analytic engine applies).
