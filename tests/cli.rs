@@ -78,9 +78,9 @@ fn csv_and_markdown_formats() {
     assert!(csv.contains("gateway-failover,chat,downtime_share[openai-api],"));
     assert!(csv.contains("direct,chat,birnbaum[aws-us-east-1],"));
     assert!(csv.lines().all(|l| l.split(',').count() == 7), "every row has 7 fields");
-    // Per architecture: 12 class metrics, 2 rows per component the class depends on (direct: 4,
+    // Per architecture: 19 class metrics, 2 rows per component the class depends on (direct: 4,
     // gateway-failover: 6), 3 architecture metrics; plus the header.
-    assert_eq!(csv.lines().count(), 1 + (12 + 2 * 4 + 3) + (12 + 2 * 6 + 3));
+    assert_eq!(csv.lines().count(), 1 + (19 + 2 * 4 + 3) + (19 + 2 * 6 + 3));
     relsim()
         .args([&repo(SCENARIO), "--reps", "20", "--format", "md", "--out"])
         .arg(out.path())

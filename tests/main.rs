@@ -10,5 +10,6 @@ mod analytic;
 mod cli;
 mod determinism;
 mod exact;
+mod requests;
 mod scenario_errors;
 mod shipped;

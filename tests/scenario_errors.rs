@@ -129,7 +129,7 @@ fn request_level_keys_are_checked() {
         ("failover = [\"provider\"]", "failover = [\"provider\"]\ntimeout = \"0s\"", "routes.llm.timeout: must be longer than zero"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nweights = [1]", "only balance routes have `weights`"),
         ("failover = [\"provider\"]", "balance = [\"provider\", \"auth\"]\nweights = [1]", "1 weights for 2 members"),
-        ("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"cold\"\nretries = 1", "a cold standby sends every request to the member it serves from"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nstandby = \"cold\"\nretries = 1", "`standby` belongs to a route-level failover, and `retries` makes this one request-level"),
         ("[components.provider]\n", "[components.provider]\ncapacity = -5\n", "components.provider.capacity: must not be negative"),
         ("[components.provider]\n", "[components.provider]\ndeploys = { every = \"7d\", bad = 1.5, rollback = \"30m\" }\n", "components.provider.deploys.bad: 1.5 is outside [0, 1]"),
         ("[components.provider]\n", "[components.provider]\ndeploys = { every = \"7d\", bad = 0.1, rollback = \"30m\", effect = \"degraded\" }\n", "missing required key `capacity_left`"),

@@ -20,6 +20,14 @@ pub const CLASS_METRICS: &[&str] = &[
     "mtbf_hours",
     "longest_outage_hours",
     "cost_per_year",
+    "silent_errors",
+    "overloaded_requests",
+    "retries_per_request",
+    "added_latency_seconds",
+    "added_latency_seconds.p50",
+    "added_latency_seconds.p99",
+    "breaker_opens_per_year",
+    "time_to_first_outage_hours",
 ];
 
 /// Metrics reported per architecture (over all its classes), by their JSON names.
@@ -231,7 +239,8 @@ impl Failover {
         self.timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
     }
 
-    /// Whether requests through it need request-level simulation (retries, timeouts, breakers).
+    /// Whether each request fails over by itself (retries, timeouts, breakers) rather than the
+    /// route moving all requests (switchover, switch_success, failback, standby).
     pub fn request_level(&self) -> bool {
         self.retries > 0 || self.timeout.is_some() || self.breaker.is_some()
     }

@@ -37,6 +37,13 @@ impl Exporter for CsvExporter {
                 row(&mut w, a, n, "mtbf_hours", &c.mtbf_hours)?;
                 row(&mut w, a, n, "longest_outage_hours", &c.longest_outage_hours)?;
                 row(&mut w, a, n, "cost_per_year", &c.cost_per_year)?;
+                row(&mut w, a, n, "silent_errors", &c.silent_errors)?;
+                row(&mut w, a, n, "overloaded_requests", &c.overloaded_requests)?;
+                row(&mut w, a, n, "retries_per_request", &c.retries_per_request)?;
+                row(&mut w, a, n, "added_latency_seconds", &c.added_latency_seconds.mean)?;
+                row(&mut w, a, n, "added_latency_seconds.p50", &q(&c.added_latency_seconds.p50))?;
+                row(&mut w, a, n, "added_latency_seconds.p99", &q(&c.added_latency_seconds.p99))?;
+                row(&mut w, a, n, "breaker_opens_per_year", &c.breaker_opens_per_year)?;
                 row(&mut w, a, n, "time_to_first_outage_hours", &c.time_to_first_outage_hours)?;
                 for imp in &c.importance {
                     row(&mut w, a, n, &format!("downtime_share[{}]", imp.component), &imp.downtime_share)?;

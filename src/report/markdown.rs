@@ -2,7 +2,9 @@
 //! the totals, the notes and the command that reproduces the run.
 
 use super::format::thousands;
-use super::table::{architecture_headers, architecture_rows, class_rows, contributor_rows, heading, CLASS_HEADERS, CONTRIBUTOR_HEADERS};
+use super::table::{
+    architecture_headers, architecture_rows, class_rows, contributor_rows, heading, request_rows, CLASS_HEADERS, CONTRIBUTOR_HEADERS, REQUEST_HEADERS,
+};
 use super::{Exporter, Report};
 use crate::model::{Architecture, Member, Model, NodeKind};
 use crate::scenario::units::format_duration;
@@ -211,6 +213,10 @@ impl Exporter for MarkdownExporter {
         if let Some(note) = report.exact_note {
             out.push_str(&format!("\n{note}\n"));
         }
+        out.push_str("\n## Requests\n\n");
+        let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &request_rows(s, "<br>"), 2));
+        out.push_str("\nRequest success counts requests answered rightly within the deadline; silent errors are answered wrongly (nothing notices them), overloaded ones were shed by a component beyond its capacity. Added latency is the time spent waiting on hanging calls and deadlines.\n");
         out.push_str("\n## Top contributors\n\n");
         let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
         out.push_str(&md_table(&headers, &contributor_rows(s, "<br>"), usize::MAX));

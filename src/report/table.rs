@@ -41,6 +41,39 @@ pub fn class_rows(s: &Summary, sep: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// Headers of the request-level view.
+pub const REQUEST_HEADERS: [&str; 8] = [
+    "architecture",
+    "class",
+    "request success",
+    "silent errors",
+    "overloaded",
+    "retries/request",
+    "added latency s mean / p50 / p99",
+    "breaker opens/yr",
+];
+
+/// Per architecture and class: what requests saw.
+pub fn request_rows(s: &Summary, sep: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for a in &s.architectures {
+        for (i, c) in a.classes.iter().enumerate() {
+            let l = &c.added_latency_seconds;
+            rows.push(vec![
+                if i == 0 { a.name.clone() } else { String::new() },
+                c.name.clone(),
+                with_exact(percent(&c.request_success), &c.request_success, true, sep),
+                probability(&c.silent_errors),
+                probability(&c.overloaded_requests),
+                pm(&c.retries_per_request),
+                format!("{} / {} / {}", pm(&l.mean), short(l.p50.value), short(l.p99.value)),
+                pm(&c.breaker_opens_per_year),
+            ]);
+        }
+    }
+    rows
+}
+
 /// Components listed per class under "top contributors".
 const TOP: usize = 3;
 
@@ -151,6 +184,10 @@ impl Exporter for TableExporter {
         out.push('\n');
         let arch = table(&architecture_headers(s), &architecture_rows(s));
         out.push_str(&arch.to_string());
+        out.push('\n');
+        let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str("Requests\n");
+        out.push_str(&table(&headers, &request_rows(s, "\n")).to_string());
         out.push('\n');
         let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
         let mut contributors = table(&headers, &contributor_rows(s, "\n"));

@@ -666,13 +666,28 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
                 Some(n) => Some(read_breaker(ctx, n, &join(path, "breaker"))?),
                 None => None,
             };
-            if cold {
-                for key in ["retries", "timeout", "breaker"] {
+            // Two styles of failover: the route moves all requests (switchover, switch_success,
+            // failback, standby), or each request moves on by itself (retries, timeout, breaker).
+            let request_keys: Vec<&str> = ["retries", "timeout", "breaker"].into_iter().filter(|k| t.get(k).is_some()).collect();
+            if let Some(first) = request_keys.first() {
+                for key in ["switchover", "switch_success", "failback", "standby"] {
                     if let Some(n) = t.get(key) {
                         ctx.error(
                             &n.origin,
-                            format!("{}: a cold standby sends every request to the member it serves from, so it takes no `{key}`", join(path, key)),
-                            format!("remove `{key}`, or write standby = \"hot\""),
+                            format!(
+                                "{}: `{key}` belongs to a route-level failover, and `{first}` makes this one request-level (each request tries the members in order, skipping open breakers, retrying on the next)",
+                                join(path, key)
+                            ),
+                            format!("remove `{key}`, or remove {} for a route-level failover", request_keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")),
+                        );
+                    }
+                }
+                if retries == 0 && breaker.is_none() {
+                    if let Some(n) = t.get("timeout") {
+                        ctx.warning(
+                            &n.origin,
+                            format!("{path}: with retries = 0 and no breaker, requests only ever try the first member"),
+                            "add retries = 1 (or more) or a breaker, so requests can reach the other members",
                         );
                     }
                 }

@@ -76,6 +76,9 @@ pub struct FailoverPlan {
     pub attempt_timeout: f64,
     /// First breaker (one per member) or `NONE`.
     pub first_breaker: u32,
+    /// Requests try the members in order by themselves (retries, timeout, breaker), rather
+    /// than going where the route's state machine sends them.
+    pub per_request: bool,
 }
 
 /// A balance node.
@@ -406,6 +409,7 @@ impl Plan {
                             retries: f.retries,
                             attempt_timeout: f.attempt_timeout(),
                             first_breaker,
+                            per_request: f.request_level(),
                         });
                         if f.cold {
                             for m in &n.members {

@@ -5,10 +5,11 @@
 //! fraction), unless it sheds the request as overloaded; a component that is down fails at once
 //! or, if it hangs, when the attempt's deadline passes. `all` calls members in order and stops at
 //! the first failure; `any` sends the request to one healthy member; `k_of_n` asks every member
-//! and needs k answers; `balance` sends it to a member in rotation by weight; `failover` tries
-//! members in order from the one it serves from, skipping members whose breaker is open, and
-//! retries on the next member after a failure while it has attempts left and time before the
-//! class deadline.
+//! and needs k answers; `balance` sends it to a member in rotation by weight. A request-level
+//! `failover` (retries, timeout, breaker) is tried in member order from the first, skipping
+//! members whose breaker is open, retrying on the next member after a failure while the
+//! request has attempts left and time before the class deadline; a route-level one sends the
+//! request to the member its state machine serves from.
 //!
 //! [`Walker`] computes the exact distribution of the outcome (with its latency), the expected
 //! extra attempts, the load each component receives (overload is found as a fixed point, since
@@ -517,7 +518,7 @@ impl<'m> Walker<'m> {
             PlanNode::Failover(f) => {
                 let fo = self.plan.failovers[f as usize];
                 let m = members.len();
-                let start = if view.serving[f as usize] == NONE { 0 } else { view.serving[f as usize] as usize };
+                let start = if fo.per_request || view.serving[f as usize] == NONE { 0 } else { view.serving[f as usize] as usize };
                 let (mut t, mut made, mut offset) = (t, 0u32, 0usize);
                 loop {
                     if t >= self.deadline {
@@ -538,6 +539,9 @@ impl<'m> Walker<'m> {
                     if o.served() || made >= fo.retries {
                         return (o, l);
                     }
+                    if l >= self.deadline {
+                        return (Outcome::Timeout, self.deadline);
+                    }
                     made += 1;
                     *extra += 1;
                     t = l;
@@ -551,7 +555,7 @@ impl<'m> Walker<'m> {
         let fo = self.plan.failovers[f];
         let members: Vec<u32> = self.plan.node_members.row(fo.node as usize).to_vec();
         let m = members.len();
-        let start = if view.serving[f] == NONE { 0 } else { view.serving[f] as usize };
+        let start = if fo.per_request || view.serving[f] == NONE { 0 } else { view.serving[f] as usize };
         let permitted = |k: usize| fo.first_breaker == NONE || view.permitted[fo.first_breaker as usize + k];
         // Attempts still going: (elapsed, attempts made, offset of the next member to try, probability).
         let mut going: Vec<(f64, u32, usize, f64)> = vec![(elapsed, 0, 0, 1.0)];
@@ -585,6 +589,9 @@ impl<'m> Walker<'m> {
             for a in sub {
                 if a.outcome.served() {
                     out.push(Atom { p: p * a.p, ..a });
+                } else if a.latency >= self.deadline {
+                    // No time left for another attempt: the request ends at the deadline.
+                    out.push(Atom { outcome: Outcome::Timeout, latency: self.deadline, p: p * a.p });
                 } else if made < fo.retries {
                     if self.tracking {
                         self.extra += mass * p * a.p;
