@@ -1,29 +1,58 @@
-//! Engine throughput on the shipped scenarios. Run with `cargo bench --bench engine`.
+//! Engine throughput on the shipped scenarios, and the cost of request-level traffic as the
+//! request rate grows. Run with `cargo bench --bench engine`; docs/performance.md records the
+//! figures.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use relsim::model::Model;
 use relsim::scenario::load;
 use relsim::sim::{plan::Plan, Engine};
 
-fn scenario_replication(c: &mut Criterion) {
-    for name in ["single-provider", "gateway-failover", "multicloud"] {
-        let path = std::path::PathBuf::from(format!("scenarios/{name}.toml"));
-        let Ok(loaded) = load(&path, &[]) else { continue };
-        let model = loaded.model;
-        let all: Vec<usize> = (0..model.architectures.len()).collect();
-        let plan = Plan::new(&model, &all);
-        let mut engine = Engine::new(&model, &plan);
-        let mut rep = 0u64;
-        c.bench_function(&format!("one replication of {name}"), |b| {
-            b.iter(|| {
-                engine.run(black_box(rep));
-                rep += 1;
-                black_box(engine.events)
-            })
-        });
+fn model(name: &str, sets: &[String]) -> Option<Model> {
+    let path = std::path::PathBuf::from(format!("scenarios/{name}.toml"));
+    match load(&path, sets) {
+        Ok(loaded) => Some(loaded.model),
+        Err(e) => {
+            eprintln!("skipping {name}: {}", e.render(false));
+            None
+        }
     }
 }
 
-criterion_group!(benches, scenario_replication);
+/// Times one replication (one simulated horizon, every architecture) per iteration.
+fn bench_replications(c: &mut Criterion, label: &str, model: &Model) {
+    let all: Vec<usize> = (0..model.architectures.len()).collect();
+    let plan = Plan::new(model, &all);
+    let mut engine = Engine::new(model, &plan);
+    let mut rep = 0u64;
+    c.bench_function(label, |b| {
+        b.iter(|| {
+            engine.run(black_box(rep));
+            rep += 1;
+            black_box(engine.events)
+        })
+    });
+}
+
+fn scenario_replication(c: &mut Criterion) {
+    for name in ["single-provider", "gateway-failover", "multicloud"] {
+        if let Some(model) = model(name, &[]) {
+            bench_replications(c, &format!("one replication of {name}"), &model);
+        }
+    }
+}
+
+/// The fast mode's cost must not grow with the request rate: a simulated year of
+/// gateway-failover at 1 req/s and at 10,000 req/s (the second may cost at most 1.5× the first).
+fn traffic_rates(c: &mut Criterion) {
+    for rate in ["1/s", "10000/s"] {
+        let sets = [format!("traffic.chat.rate=\"{rate}\""), "simulation.horizon=\"1y\"".to_string()];
+        if let Some(model) = model("gateway-failover", &sets) {
+            bench_replications(c, &format!("gateway-failover year at {rate}"), &model);
+        }
+    }
+}
+
+criterion_group!(benches, scenario_replication, traffic_rates);
 criterion_main!(benches);

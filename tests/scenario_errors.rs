@@ -125,6 +125,7 @@ fn request_level_keys_are_checked() {
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { window = \"60s\", min_call = 20 }", "did you mean `min_calls`?"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { threshold = 0 }", "routes.llm.breaker.threshold: must be above zero"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { open_for = 30 }", "routes.llm.breaker.open_for: a bare number is not a duration"),
+        ("failover = [\"provider\"]", "failover = [\"provider\"]\nbreaker = { window = \"1.5s\" }", "routes.llm.breaker.window: a breaker's window counts whole seconds"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nretries = -1", "routes.llm.retries: -1 is outside [0, 100]"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\ntimeout = \"0s\"", "routes.llm.timeout: must be longer than zero"),
         ("failover = [\"provider\"]", "failover = [\"provider\"]\nweights = [1]", "only balance routes have `weights`"),
@@ -148,7 +149,7 @@ fn request_level_keys_are_checked() {
         )
     };
     let ok = with_modes("[components.provider.modes.outage]\nfailure = \"30d\"\nrepair = \"1h\"\n[components.provider.modes.slow]\nfailure = \"10d\"\nrepair = \"2h\"\neffect = \"degraded\"\ncapacity_left = 0.3\n[components.provider.modes.wrong]\nfailure = \"60d\"\nrepair = \"6h\"\neffect = \"silent\"\nfraction = 0.05\n");
-    let loaded = load_str("s.toml", "s", &ok, &[]).ok().expect("modes load");
+    let Ok(loaded) = load_str("s.toml", "s", &ok, &[]) else { panic!("modes load") };
     assert_eq!(loaded.model.components[1].processes.len(), 3);
     let e = errors(&with_modes("failure = \"30d\"\n[components.provider.modes.outage]\nfailure = \"30d\"\nrepair = \"1h\"\n"), &[]);
     assert_has(&e, &["give either `failure` or `modes`, not both"]);

@@ -180,14 +180,6 @@ pub struct Surges {
     pub duration: Dist,
 }
 
-impl TrafficClass {
-    /// The highest rate the class can reach (profile peak times surge factor).
-    pub fn peak_rate(&self) -> f64 {
-        let peak = self.profile.map_or(1.0, |p| p.iter().copied().fold(0.0, f64::max));
-        self.rate * peak * self.surges.as_ref().map_or(1.0, |s| s.factor.max(1.0))
-    }
-}
-
 /// A member of a route node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Member {

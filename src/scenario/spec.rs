@@ -750,7 +750,17 @@ fn read_breaker(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Breaker> {
             None => Some(default),
         }
     };
-    let window = positive_duration(ctx, "window", 100.0);
+    let window = positive_duration(ctx, "window", 100.0).and_then(|w| {
+        // Resilience4j's time-based window is a whole number of one-second buckets.
+        if w.fract() != 0.0 || w > 86_400.0 {
+            if let Some(n) = t.get("window") {
+                let help = format!("write a whole number of seconds up to a day, for example window = \"{}s\"", w.ceil().clamp(1.0, 86_400.0));
+                ctx.error(&n.origin, format!("{}: a breaker's window counts whole seconds (one-second buckets, as in Resilience4j)", join(path, "window")), &help);
+            }
+            return None;
+        }
+        Some(w)
+    });
     let open_for = positive_duration(ctx, "open_for", 60.0);
     let min_calls = match t.get("min_calls") {
         Some(n) => reader::integer(ctx, n, &join(path, "min_calls"), 1, 1_000_000, "write how many calls the window needs, for example min_calls = 20").map(|v| v as u32),

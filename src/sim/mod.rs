@@ -153,8 +153,15 @@ struct Requests<'m> {
     permitted: Vec<bool>,
     /// Per account: whether a request could be answered (the class is available).
     up: Vec<bool>,
-    /// The state changed since the walks were last computed.
+    /// Per architecture (model index): the state changed since its walks were last computed.
+    stale: Vec<bool>,
+    /// Whether anything is stale.
     dirty: bool,
+    /// Whether something other than a breaker changed (rates, capacities, component or node
+    /// states): walks remembered for breaker states no longer hold.
+    inputs_changed: bool,
+    /// Per breaker: its architecture (model index).
+    breaker_arch: Vec<u32>,
     /// Time up to which the fast mode has tallied requests.
     tallied_until: f64,
     rng_arrival: Vec<Stream>,
@@ -249,17 +256,19 @@ impl<'m> Engine<'m> {
                     }
                 }
             }
-            let per_request = accounting == Accounting::PerRequest;
             Box::new(Requests {
                 walker: Walker::new(model, plan),
-                breakers: plan.breakers.iter().map(|b| Breaker::new(b.config, b.fluid && !per_request, model.horizon)).collect(),
+                breakers: plan.breakers.iter().map(|b| Breaker::new(b.config, model.horizon)).collect(),
                 rng_breaker: vec![placeholder.clone(); plan.breakers.len()],
                 capacity: vec![f64::INFINITY; model.components.len()],
                 silent: vec![0.0; model.components.len()],
                 class_rate: vec![0.0; ncls],
                 permitted: vec![true; plan.breakers.len()],
                 up: vec![true; plan.accounts],
+                stale: vec![true; model.architectures.len()],
                 dirty: true,
+                inputs_changed: true,
+                breaker_arch: plan.breakers.iter().map(|b| plan.node_arch[plan.failovers[b.failover as usize].node as usize]).collect(),
                 tallied_until: 0.0,
                 rng_arrival: vec![placeholder.clone(); ncls],
                 rng_sample: placeholder.clone(),
@@ -473,7 +482,9 @@ impl<'m> Engine<'m> {
             }
             r.permitted.fill(true);
             r.up.fill(true);
+            r.stale.fill(true);
             r.dirty = true;
+            r.inputs_changed = true;
             r.tallied_until = 0.0;
             for (c, &stream) in self.plan.arrival_streams.iter().enumerate() {
                 r.rng_arrival[c] = rng::stream(seed, rep, stream);
@@ -816,6 +827,7 @@ impl<'m> Engine<'m> {
 
     /// Queues the parents of node `n` and tells accounting if `n` is a class root.
     fn node_changed(&mut self, n: usize) {
+        self.mark_dirty();
         let up = self.node_up[n];
         let acc = self.plan.node_account[n];
         if acc != NONE && !self.plan.arch_requests[self.plan.node_arch[n] as usize] {
@@ -969,9 +981,12 @@ impl<'m> Engine<'m> {
 
     // ---- requests ----------------------------------------------------------------------------
 
+    /// Every architecture's walks must be computed again.
     fn mark_dirty(&mut self) {
         if let Some(r) = self.requests.as_mut() {
+            r.stale.fill(true);
             r.dirty = true;
+            r.inputs_changed = true;
         }
     }
 
@@ -1007,25 +1022,29 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Walks every request-level class again if the state changed; updates availability,
-    /// breakers' call streams and arrival rates.
+    /// Walks the request-level classes of every architecture whose state changed; updates
+    /// availability, breakers' call streams and arrival rates.
     fn refresh_requests(&mut self) {
         if !self.requests.as_ref().is_some_and(|r| r.dirty) {
             return;
         }
-        let ncls = self.model.classes.len();
-        let rates: Vec<f64> = (0..ncls).map(|c| self.class_rate(c)).collect();
-        let (capacity, silent) = self.capacities();
-        let Some(r) = self.requests.as_mut() else { return };
+        // Taken out while the walks read the rest of the engine.
+        let Some(mut r) = self.requests.take() else { return };
         r.dirty = false;
-        r.class_rate.copy_from_slice(&rates);
-        r.capacity.copy_from_slice(&capacity);
-        r.silent.copy_from_slice(&silent);
+        if r.inputs_changed {
+            r.inputs_changed = false;
+            for c in 0..self.model.classes.len() {
+                r.class_rate[c] = self.class_rate(c);
+            }
+            self.capacities(&mut r.capacity, &mut r.silent);
+            r.walker.forget();
+        }
         for (k, b) in r.breakers.iter().enumerate() {
             r.permitted[k] = b.permitted();
         }
+        let ncls = self.model.classes.len();
         for &a in &self.plan.archs {
-            if !self.plan.arch_requests[a] {
+            if !self.plan.arch_requests[a] || !r.stale[a] {
                 continue;
             }
             let view = View {
@@ -1050,6 +1069,9 @@ impl<'m> Engine<'m> {
         }
         if self.accounting == Accounting::Fast {
             for k in 0..r.breakers.len() {
+                if !r.stale[r.breaker_arch[k] as usize] {
+                    continue;
+                }
                 let calls = r.walker.breakers[k];
                 r.breakers[k].set_calls(self.now, calls.rate, calls.p_fail, calls.fail_delay, &mut r.rng_breaker[k]);
                 let t = r.breakers[k].next_time();
@@ -1061,14 +1083,16 @@ impl<'m> Engine<'m> {
                 }
             }
         }
+        r.stale.fill(false);
+        self.requests = Some(r);
     }
 
-    /// What each component can serve now: requests per second (infinite: no limit) and the
-    /// fraction of wrong answers, over its up units.
-    fn capacities(&self) -> (Vec<f64>, Vec<f64>) {
-        let n = self.model.components.len();
-        let (mut capacity, mut silent) = (vec![f64::INFINITY; n], vec![0.0; n]);
+    /// What each component can serve now, into `capacity` (requests per second; infinite: no
+    /// limit) and `silent` (the fraction of wrong answers), over its up units.
+    fn capacities(&self, capacity: &mut [f64], silent: &mut [f64]) {
         for (c, comp) in self.model.components.iter().enumerate() {
+            capacity[c] = f64::INFINITY;
+            silent[c] = 0.0;
             if self.plan.comp_units[c] == 0 || !comp.request_level() {
                 continue;
             }
@@ -1097,7 +1121,6 @@ impl<'m> Engine<'m> {
             let unit_wrong = if weight > 0.0 { wrong / weight } else { 0.0 };
             silent[c] = 1.0 - (1.0 - unit_wrong) * (1.0 - dep_wrong);
         }
-        (capacity, silent)
     }
 
     fn breaker_event(&mut self, k: usize) {
@@ -1114,7 +1137,9 @@ impl<'m> Engine<'m> {
             self.queue.cancel(slot);
         }
         if changed {
-            self.mark_dirty();
+            // Only the architecture the breaker belongs to routes through it.
+            r.stale[r.breaker_arch[k] as usize] = true;
+            r.dirty = true;
         }
     }
 
@@ -1158,6 +1183,7 @@ impl<'m> Engine<'m> {
             for k in 0..r.breakers.len() {
                 let permitted = r.breakers[k].permitted();
                 if permitted != r.permitted[k] {
+                    r.stale[r.breaker_arch[k] as usize] = true;
                     r.dirty = true;
                 }
                 let t = r.breakers[k].next_time();

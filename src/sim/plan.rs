@@ -17,10 +17,6 @@ pub const NODE_BIT: u32 = 1 << 31;
 /// "No index".
 pub const NONE: u32 = u32::MAX;
 
-/// Calls per window above which a breaker's window is followed as a fluid (counts as rates)
-/// rather than call by call: the cost of the simulation must not grow with the request rate.
-pub const FLUID_CALLS_PER_WINDOW: f64 = 20_000.0;
-
 /// What a timer slot is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
@@ -103,8 +99,6 @@ pub struct BreakerPlan {
     pub member: u32,
     /// Configuration.
     pub config: Breaker,
-    /// Whether its window is followed as a fluid (see [`FLUID_CALLS_PER_WINDOW`]).
-    pub fluid: bool,
     /// Stream id for simulated calls.
     pub stream: u64,
 }
@@ -376,7 +370,6 @@ impl Plan {
         let mut comp_refs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nc];
         let mut comp_cold = vec![NONE; nc];
         // The most calls a breaker can see per second: every class's peak rate, every attempt.
-        let peak_rate: f64 = model.classes.iter().map(|c| c.peak_rate()).sum();
         for &a in archs {
             let arch = &model.architectures[a];
             let base = nodes.len() as u32;
@@ -390,10 +383,9 @@ impl Plan {
                         let first_breaker = match &f.breaker {
                             Some(b) => {
                                 let first = breakers.len() as u32;
-                                let fluid = peak_rate * (1 + f.retries) as f64 * b.window > FLUID_CALLS_PER_WINDOW;
                                 for pos in 0..n.members.len() {
                                     let stream = stream_id(name_id(&[&arch.name, &n.name, "breaker"]), pos as u32, Purpose::Switch);
-                                    breakers.push(BreakerPlan { failover: fi, member: pos as u32, config: *b, fluid, stream });
+                                    breakers.push(BreakerPlan { failover: fi, member: pos as u32, config: *b, stream });
                                 }
                                 first
                             }

@@ -124,8 +124,7 @@ impl Accumulator {
             let cls = &model.classes[class];
             let u = a.downtime / h;
             c.unavailability.add(u);
-            let failed_requests;
-            if acc.tallied[i] {
+            let failed_requests = if acc.tallied[i] {
                 let t = &acc.tallies[i];
                 c.right.add(t.outcomes[Outcome::Right as usize], t.requests);
                 c.wrong.add(t.outcomes[Outcome::Wrong as usize], t.requests);
@@ -136,12 +135,12 @@ impl Accumulator {
                     c.latency_mass.entry(l.to_bits()).or_default().add(w);
                 }
                 c.breaker_opens.add(acc.breaker_opens[i] as f64);
-                failed_requests = t.failed();
+                t.failed()
             } else {
                 let fail = a.weighted_down / acc.total_weight(class);
                 c.request_failure.add(fail);
-                failed_requests = fail * cls.rate * acc.total_weight(class);
-            }
+                fail * cls.rate * acc.total_weight(class)
+            };
             let cost = (a.downtime / HOUR * cls.cost_per_hour_down + failed_requests * cls.cost_per_failed_request) * per_year;
             c.cost.add(cost);
             class_costs[i] = cost;

@@ -1,28 +1,31 @@
-//! A circuit breaker on one failover member, with Resilience4j's semantics and a time-based
+//! A circuit breaker on one failover member, with Resilience4j's semantics and its time-based
 //! sliding window.
 //!
-//! Closed: every call is recorded when it ends (a hanging call when its timeout passes); after
-//! each record, if the window (the last `window` seconds) holds at least `min_calls` calls and
-//! the failed fraction is at least `threshold`, the breaker opens. Open: no call goes through for
+//! The window aggregates calls per second, as Resilience4j's time-based window does: with a
+//! window of w seconds, at time t it holds the calls recorded in the current second and the
+//! w − 1 seconds before it. Closed: every call is recorded when it ends (a hanging call when its
+//! timeout passes); after each record, if the window holds at least `min_calls` calls and the
+//! failed fraction is at least `threshold`, the breaker opens. Open: no call goes through for
 //! `open_for`. Half open: `half_open_calls` trial calls go through; when all have ended, the
 //! breaker opens again if their failed fraction is at least `threshold`, and closes (with an
 //! empty window) otherwise. Records of calls made in an earlier state are ignored.
 //!
-//! Three ways to drive it:
+//! Two ways to drive it:
 //! - per-request mode: [`Breaker::call`] and [`Breaker::record_at`] for each real call;
-//! - fast mode, call by call: [`Breaker::set_calls`] gives the rate and failure probability of
-//!   its calls, and the breaker draws them itself — only while they can change its state (while
-//!   everything succeeds it idles, and refills its window with the successes it skipped when it
-//!   wakes up);
-//! - fast mode as a fluid, when the window would hold more than `FLUID_CALLS_PER_WINDOW`
-//!   calls: the window holds rates instead of calls and the breaker opens at the instant the
-//!   condition is met (at such rates the real breaker is, to within a fraction of a percent,
-//!   deterministic). Either way the cost does not grow with the request rate.
+//! - fast mode: [`Breaker::set_calls`] gives the rate and failure probability of its calls, and
+//!   the breaker draws them itself, one stretch of constant rates within one second at a time:
+//!   first how many successes and failures the stretch records (Poisson counts); then, only if
+//!   the failures could meet the opening condition within the stretch, their order (a uniformly
+//!   random interleaving) to find the record at which it opens, and that record's time (an
+//!   order statistic of uniform times, a Beta draw). This is exact for the per-second window,
+//!   and costs a few draws per second whatever the rate. While no call can fail and the window
+//!   holds no failure, the breaker cannot open: it idles, and when it wakes up it refills its
+//!   window with the successes it skipped.
 
 use std::collections::VecDeque;
 
 use rand::RngExt;
-use rand_distr::{Distribution, Exp1};
+use rand_distr::{Beta, Binomial, Distribution, Exp1, Poisson};
 
 use crate::model::Breaker as Config;
 use crate::sim::rng::Stream;
@@ -48,91 +51,127 @@ pub enum State {
     },
 }
 
-/// A call period of the fluid window: calls from `start` to `end` at these rates.
+/// Fast mode: failures of the calls of one period of constant rates are recorded at `rate`
+/// from `start` to `end` (the period shifted by the time a failing call takes to be known).
 #[derive(Clone, Copy, Debug)]
-struct Period {
+struct FailureRecords {
     start: f64,
     end: f64,
-    success_rate: f64,
-    failure_rate: f64,
-    delay: f64,
+    rate: f64,
+}
+
+/// Fast mode, closed: the records of `[start, end)`, drawn ahead.
+#[derive(Clone, Copy, Debug)]
+struct Stretch {
+    start: f64,
+    end: f64,
+    successes: u64,
+    failures: u64,
+    /// The record at which the breaker opens (1-based), and its time.
+    opening: Option<(u64, f64)>,
+    /// Whether the order of the records was drawn (into `Breaker::order`).
+    ordered: bool,
+}
+
+/// Fast mode, half open: one trial call.
+#[derive(Clone, Copy, Debug)]
+struct Trial {
+    issued_at: f64,
+    ends_at: f64,
+    failed: bool,
 }
 
 /// One circuit breaker.
 #[derive(Clone, Debug)]
 pub struct Breaker {
     config: Config,
-    fluid: bool,
+    /// Seconds (buckets) in the window.
+    width: i64,
     /// Current state.
     pub state: State,
     /// Bumped at every change of state, so records of older calls can be told apart.
     epoch: u32,
-    /// Recorded calls in the window: (time, failed).
-    window: VecDeque<(f64, bool)>,
-    window_failures: u32,
-    /// Calls that will end later: (time, failed, epoch), in time order.
+    /// Calls and failures recorded per second, a ring indexed by the second modulo `width`.
+    ring: Vec<(u64, u64)>,
+    /// The current second.
+    second: i64,
+    /// Calls and failures in the window.
+    calls: u64,
+    failures: u64,
+    /// Per-request mode: calls that will end later: (time, failed, epoch), in time order.
     pending: VecDeque<(f64, bool, u32)>,
-    // Fast mode: the calls it sees now.
+    /// Fast mode: whether `set_calls` drives it.
+    fast: bool,
     rate: f64,
     p_fail: f64,
     delay: f64,
-    next_call: f64,
-    /// Call by call: since when calls have not been drawn (all succeeded meanwhile).
+    /// Fast mode: successes are recorded at this rate.
+    success_rate: f64,
+    /// Fast mode: failure records still to come, by start.
+    failure_records: VecDeque<FailureRecords>,
+    /// Fast mode, closed: the stretch drawn ahead (none while idle).
+    stretch: Option<Stretch>,
+    /// Fast mode, closed: the records of the stretch in order (true: a failure), when drawn.
+    order: Vec<bool>,
+    /// Fast mode, closed: whether it idles, since when, and the success rates since then.
+    idle: bool,
     idle_since: f64,
-    /// Call by call: (time, call rate) changes while idle, to refill the window.
-    history: VecDeque<(f64, f64)>,
-    /// Fluid: call periods still inside the window.
-    periods: VecDeque<Period>,
-    /// Fluid: next change of state it foresees.
-    next_fluid: f64,
-    /// Fluid half open: when trials stop being let through, and when the verdict is known.
+    history: Vec<(f64, f64)>,
+    /// Fast mode, half open: the trials, in the order they are issued.
+    trials: Vec<Trial>,
     trials_end: f64,
     verdict_at: f64,
-    verdict_failures: u32,
     /// Times it opened before `horizon`.
     pub opens: u32,
     horizon: f64,
 }
 
 impl Breaker {
-    /// A closed breaker. `fluid` chooses the fluid window (fast mode at high call rates).
-    pub fn new(config: Config, fluid: bool, horizon: f64) -> Self {
+    /// A closed breaker.
+    pub fn new(config: Config, horizon: f64) -> Self {
+        let width = (config.window.ceil() as i64).max(1);
         Breaker {
             config,
-            fluid,
+            width,
             state: State::Closed,
             epoch: 0,
-            window: VecDeque::new(),
-            window_failures: 0,
+            ring: vec![(0, 0); width as usize],
+            second: 0,
+            calls: 0,
+            failures: 0,
             pending: VecDeque::new(),
+            fast: false,
             rate: 0.0,
             p_fail: 0.0,
             delay: 0.0,
-            next_call: f64::INFINITY,
+            success_rate: 0.0,
+            failure_records: VecDeque::new(),
+            stretch: None,
+            order: Vec::new(),
+            idle: false,
             idle_since: 0.0,
-            history: VecDeque::new(),
-            periods: VecDeque::new(),
-            next_fluid: f64::INFINITY,
+            history: Vec::new(),
+            trials: Vec::new(),
             trials_end: f64::INFINITY,
             verdict_at: f64::INFINITY,
-            verdict_failures: 0,
             opens: 0,
             horizon,
         }
     }
 
-    /// Back to closed and empty, for a new replication.
+    /// Back to closed and empty, for a new replication (keeping its buffers).
     pub fn reset(&mut self) {
-        let (config, fluid, horizon) = (self.config, self.fluid, self.horizon);
-        let mut fresh = Breaker::new(config, fluid, horizon);
-        std::mem::swap(&mut fresh.window, &mut self.window);
+        let mut fresh = Breaker::new(self.config, self.horizon);
         std::mem::swap(&mut fresh.pending, &mut self.pending);
+        std::mem::swap(&mut fresh.failure_records, &mut self.failure_records);
+        std::mem::swap(&mut fresh.order, &mut self.order);
         std::mem::swap(&mut fresh.history, &mut self.history);
-        std::mem::swap(&mut fresh.periods, &mut self.periods);
-        fresh.window.clear();
+        std::mem::swap(&mut fresh.trials, &mut self.trials);
         fresh.pending.clear();
+        fresh.failure_records.clear();
+        fresh.order.clear();
         fresh.history.clear();
-        fresh.periods.clear();
+        fresh.trials.clear();
         *self = fresh;
     }
 
@@ -148,14 +187,21 @@ impl Breaker {
     /// The next time something happens inside the breaker (infinite if nothing will).
     pub fn next_time(&self) -> f64 {
         let mut t = self.pending.front().map_or(f64::INFINITY, |p| p.0);
-        if let State::Open { until } = self.state {
-            t = t.min(until);
+        match self.state {
+            State::Open { until } => t = t.min(until),
+            State::Closed => {
+                if let Some(s) = &self.stretch {
+                    t = t.min(s.opening.map_or(s.end, |o| o.1));
+                }
+            }
+            State::HalfOpen { .. } => t = t.min(self.trials_end).min(self.verdict_at),
         }
-        if self.fluid {
-            t.min(self.next_fluid).min(self.trials_end).min(self.verdict_at)
-        } else {
-            t.min(self.next_call)
-        }
+        t
+    }
+
+    /// Whether a window of `calls` calls with `failures` failures opens the breaker.
+    fn meets(&self, calls: u64, failures: u64) -> bool {
+        calls >= u64::from(self.config.min_calls) && failures as f64 >= self.config.threshold * calls as f64
     }
 
     fn transition(&mut self, state: State, now: f64) {
@@ -166,25 +212,39 @@ impl Breaker {
         }
         self.state = state;
         self.epoch += 1;
-        self.window.clear();
-        self.window_failures = 0;
-        self.periods.clear();
-        self.next_fluid = f64::INFINITY;
+        self.ring.iter_mut().for_each(|b| *b = (0, 0));
+        self.calls = 0;
+        self.failures = 0;
+        self.stretch = None;
+        self.idle = false;
+        self.trials.clear();
         self.trials_end = f64::INFINITY;
         self.verdict_at = f64::INFINITY;
     }
 
-    fn prune(&mut self, now: f64) {
-        let from = now - self.config.window;
-        while let Some(&(t, failed)) = self.window.front() {
-            if t >= from {
-                break;
-            }
-            self.window.pop_front();
-            if failed {
-                self.window_failures -= 1;
-            }
+    /// Moves the window to the second of `t`, dropping the seconds that leave it.
+    fn roll(&mut self, t: f64) {
+        let s = t.floor() as i64;
+        if s <= self.second {
+            return;
         }
+        let steps = (s - self.second).min(self.width);
+        for k in 1..=steps {
+            let slot = (self.second + k).rem_euclid(self.width) as usize;
+            let (c, f) = std::mem::take(&mut self.ring[slot]);
+            self.calls -= c;
+            self.failures -= f;
+        }
+        self.second = s;
+    }
+
+    /// Adds records to the current second.
+    fn add(&mut self, calls: u64, failures: u64) {
+        let slot = self.second.rem_euclid(self.width) as usize;
+        self.ring[slot].0 += calls;
+        self.ring[slot].1 += failures;
+        self.calls += calls;
+        self.failures += failures;
     }
 
     /// Records a call that ends at `now`, made in state `epoch`.
@@ -194,29 +254,30 @@ impl Breaker {
         }
         match self.state {
             State::Closed => {
-                self.window.push_back((now, failed));
-                if failed {
-                    self.window_failures += 1;
-                }
-                self.prune(now);
-                let n = self.window.len();
-                if n >= self.config.min_calls as usize && self.window_failures as f64 >= self.config.threshold * n as f64 {
+                self.roll(now);
+                self.add(1, failed as u64);
+                if self.meets(self.calls, self.failures) {
                     self.transition(State::Open { until: now + self.config.open_for }, now);
                 }
             }
             State::HalfOpen { issued, ended, failures } => {
                 let (ended, failures) = (ended + 1, failures + failed as u32);
                 if ended >= self.config.half_open_calls {
-                    if failures as f64 >= self.config.threshold * ended as f64 {
-                        self.transition(State::Open { until: now + self.config.open_for }, now);
-                    } else {
-                        self.transition(State::Closed, now);
-                    }
+                    self.verdict(failures, now);
                 } else {
                     self.state = State::HalfOpen { issued, ended, failures };
                 }
             }
             State::Open { .. } => {}
+        }
+    }
+
+    /// All trials have ended with `failures` failures: open again or close.
+    fn verdict(&mut self, failures: u32, now: f64) {
+        if failures as f64 >= self.config.threshold * self.config.half_open_calls as f64 {
+            self.transition(State::Open { until: now + self.config.open_for }, now);
+        } else {
+            self.transition(State::Closed, now);
         }
     }
 
@@ -242,90 +303,10 @@ impl Breaker {
         if at <= now {
             self.record(now, failed, self.epoch);
         } else {
-            self.defer(at, failed);
+            let entry = (at, failed, self.epoch);
+            let pos = self.pending.iter().rposition(|p| p.0 <= at).map_or(0, |i| i + 1);
+            self.pending.insert(pos, entry);
         }
-    }
-
-    fn defer(&mut self, at: f64, failed: bool) {
-        let entry = (at, failed, self.epoch);
-        let pos = self.pending.iter().rposition(|p| p.0 <= at).map_or(0, |i| i + 1);
-        self.pending.insert(pos, entry);
-    }
-
-    /// Fast mode: the calls this breaker sees from now on (rate, failure probability, and how
-    /// long a failing call takes to be known).
-    pub fn set_calls(&mut self, now: f64, rate: f64, p_fail: f64, delay: f64, rng: &mut Stream) {
-        let changed = rate != self.rate || p_fail != self.p_fail || delay != self.delay;
-        self.rate = rate;
-        self.p_fail = p_fail;
-        self.delay = delay;
-        if self.fluid {
-            if changed {
-                if let Some(last) = self.periods.back_mut() {
-                    last.end = now;
-                }
-                self.periods.push_back(Period { start: now, end: f64::INFINITY, success_rate: rate * (1.0 - p_fail), failure_rate: rate * p_fail, delay });
-                self.plan_fluid(now, rng);
-            }
-            return;
-        }
-        if self.next_call.is_infinite() {
-            self.history.push_back((now, rate));
-        }
-        self.schedule_call(now, rng);
-    }
-
-    /// Call by call: whether calls must be drawn now (they could change the state).
-    fn active(&self) -> bool {
-        match self.state {
-            State::Closed => self.p_fail > 0.0 || self.window_failures > 0 || !self.pending.is_empty(),
-            State::HalfOpen { issued, .. } => issued < self.config.half_open_calls,
-            State::Open { .. } => false,
-        }
-    }
-
-    fn schedule_call(&mut self, now: f64, rng: &mut Stream) {
-        let was_idle = self.next_call.is_infinite();
-        if !self.active() || self.rate <= 0.0 {
-            if !was_idle {
-                self.idle_since = now;
-                self.history.clear();
-                self.history.push_back((now, self.rate));
-            }
-            self.next_call = f64::INFINITY;
-            return;
-        }
-        if was_idle && self.state == State::Closed {
-            self.refill(now, rng);
-        }
-        let gap: f64 = Exp1.sample(rng);
-        self.next_call = now + gap / self.rate;
-    }
-
-    /// Call by call, waking up: the successes of the calls not drawn while idle, from the
-    /// rates they had (a Poisson process: counts per period, times uniform).
-    fn refill(&mut self, now: f64, rng: &mut Stream) {
-        let from = (now - self.config.window).max(self.idle_since);
-        let mut times: Vec<f64> = Vec::new();
-        let mut i = 0;
-        while i < self.history.len() {
-            let (start, rate) = self.history[i];
-            let end = self.history.get(i + 1).map_or(now, |h| h.0);
-            let (a, b) = (start.max(from), end.min(now));
-            if b > a && rate > 0.0 {
-                let count = poisson(rate * (b - a), rng);
-                for _ in 0..count {
-                    times.push(a + (b - a) * rng.random::<f64>());
-                }
-            }
-            i += 1;
-        }
-        times.sort_by(f64::total_cmp);
-        for t in times {
-            self.window.push_back((t, false));
-        }
-        self.prune(now);
-        self.history.clear();
     }
 
     /// Advances to `now`, handling whatever is due; returns whether whether calls may go
@@ -342,187 +323,310 @@ impl Breaker {
         if let State::Open { until } = self.state {
             if until <= now {
                 self.transition(State::HalfOpen { issued: 0, ended: 0, failures: 0 }, now);
-                if self.fluid {
-                    self.plan_fluid(now, rng);
+                if self.fast {
+                    self.plan_trials(now, rng);
                 }
             }
         }
-        if self.fluid {
-            self.advance_fluid(now, rng);
-        } else if self.next_call <= now {
-            // A drawn call: it goes through (the breaker is closed, or half open with trials left).
-            if let State::HalfOpen { issued, ended, failures } = self.state {
-                self.state = State::HalfOpen { issued: issued + 1, ended, failures };
+        if self.fast {
+            match self.state {
+                State::Closed => self.advance_closed(now, rng),
+                State::HalfOpen { .. } => self.advance_half_open(now, rng),
+                State::Open { .. } => {}
             }
-            let failed = rng.random::<f64>() < self.p_fail;
-            if failed && self.delay > 0.0 {
-                self.defer(now + self.delay, true);
-            } else {
-                self.record(now, failed, self.epoch);
-            }
-            self.next_call = f64::INFINITY;
-            self.schedule_call(now, rng);
-        } else if self.next_call.is_infinite() {
-            self.schedule_call(now, rng);
         }
         before != self.permitted()
     }
 
-    // ---- the fluid window ----------------------------------------------------------------
+    // ---- fast mode -----------------------------------------------------------------------
 
-    fn plan_fluid(&mut self, now: f64, rng: &mut Stream) {
+    /// Fast mode: the calls this breaker sees from `now` on: their rate, the probability that
+    /// one fails, and how long a failing call takes to be known.
+    pub fn set_calls(&mut self, now: f64, rate: f64, p_fail: f64, delay: f64, rng: &mut Stream) {
+        if self.fast && rate == self.rate && p_fail == self.p_fail && delay == self.delay {
+            return;
+        }
+        // A stretch whose opening is due now is left alone: the breaker opens at this instant
+        // whatever the new rates.
+        let opening_due = self.stretch.is_some_and(|s| s.opening.is_some_and(|o| o.1 <= now));
+        if self.state == State::Closed && !opening_due {
+            self.stop_stretch(now, rng);
+        }
+        while self.failure_records.front().is_some_and(|r| r.end <= now) {
+            self.failure_records.pop_front();
+        }
+        if let Some(last) = self.failure_records.back_mut() {
+            if last.end.is_infinite() {
+                last.end = (now + self.delay).max(last.start);
+            }
+        }
+        self.fast = true;
+        self.rate = rate;
+        self.p_fail = p_fail;
+        self.delay = delay;
+        self.success_rate = rate * (1.0 - p_fail);
+        if rate * p_fail > 0.0 {
+            self.failure_records.push_back(FailureRecords { start: now + delay, end: f64::INFINITY, rate: rate * p_fail });
+        }
         match self.state {
+            State::Closed if opening_due => {}
             State::Closed => {
-                self.next_fluid = self.fluid_crossing(now);
-            }
-            State::HalfOpen { issued, .. } => {
-                let left = self.config.half_open_calls.saturating_sub(issued);
-                if self.rate <= 0.0 || left == 0 {
-                    self.trials_end = f64::INFINITY;
-                    return;
+                if self.idle {
+                    self.history.push((now, self.success_rate));
                 }
-                if self.trials_end.is_infinite() {
-                    let failures = (0..self.config.half_open_calls).filter(|_| rng.random::<f64>() < self.p_fail).count() as u32;
-                    self.verdict_failures = failures;
-                }
-                self.trials_end = now + left as f64 / self.rate;
-                self.verdict_at = self.trials_end + if self.verdict_failures > 0 { self.delay } else { 0.0 };
+                self.start_stretch(now, rng);
             }
+            State::HalfOpen { .. } => self.plan_trials(now, rng),
             State::Open { .. } => {}
         }
     }
 
-    fn advance_fluid(&mut self, now: f64, rng: &mut Stream) {
-        match self.state {
-            State::Closed if self.next_fluid <= now => {
+    /// The rate of failure records at `t`, and the next time after `t` it changes.
+    fn failure_rate_at(&self, t: f64) -> (f64, f64) {
+        let (mut rate, mut next) = (0.0, f64::INFINITY);
+        for r in &self.failure_records {
+            if r.start <= t && t < r.end {
+                rate += r.rate;
+                next = next.min(r.end);
+            } else if r.start > t {
+                next = next.min(r.start);
+            }
+        }
+        (rate, next)
+    }
+
+    fn advance_closed(&mut self, now: f64, rng: &mut Stream) {
+        let Some(s) = self.stretch else { return };
+        if let Some((k, t)) = s.opening {
+            if t <= now {
+                let failures = self.failures_among(&s, k);
+                self.roll(s.start);
+                self.add(k, failures);
                 self.transition(State::Open { until: now + self.config.open_for }, now);
+                return;
             }
-            State::HalfOpen { .. } => {
-                if self.trials_end <= now {
-                    let k = self.config.half_open_calls;
-                    self.state = State::HalfOpen { issued: k, ended: 0, failures: self.verdict_failures };
-                    self.trials_end = f64::INFINITY;
-                }
-                if self.verdict_at <= now {
-                    let k = self.config.half_open_calls;
-                    if self.verdict_failures as f64 >= self.config.threshold * k as f64 {
-                        self.transition(State::Open { until: now + self.config.open_for }, now);
-                    } else {
-                        self.transition(State::Closed, now);
-                        if let Some(mut p) = self.periods.back().copied() {
-                            p.start = now;
-                            self.periods.clear();
-                            self.periods.push_back(p);
-                        } else {
-                            self.periods.push_back(Period {
-                                start: now,
-                                end: f64::INFINITY,
-                                success_rate: self.rate * (1.0 - self.p_fail),
-                                failure_rate: self.rate * self.p_fail,
-                                delay: self.delay,
-                            });
-                        }
-                        self.plan_fluid(now, rng);
-                    }
-                }
-            }
-            _ => {}
         }
-        if self.state == State::Closed && self.periods.is_empty() && self.rate > 0.0 {
-            self.periods.push_back(Period { start: now, end: f64::INFINITY, success_rate: self.rate * (1.0 - self.p_fail), failure_rate: self.rate * self.p_fail, delay: self.delay });
-            self.plan_fluid(now, rng);
+        if s.end <= now {
+            self.stretch = None;
+            self.roll(s.start);
+            self.add(s.successes + s.failures, s.failures);
+            self.start_stretch(now, rng);
         }
     }
 
-    /// Failures and successes recorded in the window ending at `t`.
-    fn fluid_counts(&self, t: f64) -> (f64, f64) {
-        let from = t - self.config.window;
-        let overlap = |a: f64, b: f64| (b.min(t) - a.max(from)).max(0.0);
-        let (mut f, mut s) = (0.0, 0.0);
-        for p in &self.periods {
-            f += p.failure_rate * overlap(p.start + p.delay, p.end + p.delay);
-            s += p.success_rate * overlap(p.start, p.end);
-        }
-        (f, s)
-    }
-
-    /// The first time from `now` at which the window meets the opening condition, if the
-    /// current rates go on; infinite if it never does.
-    fn fluid_crossing(&self, now: f64) -> f64 {
-        let w = self.config.window;
-        let mut points: Vec<f64> = vec![now];
-        for p in &self.periods {
-            for x in [p.start, p.end, p.start + p.delay, p.end + p.delay] {
-                for y in [x, x + w] {
-                    if y.is_finite() && y > now {
-                        points.push(y);
-                    }
-                }
-            }
-        }
-        points.sort_by(f64::total_cmp);
-        points.dedup();
-        let m = self.config.min_calls as f64;
-        let th = self.config.threshold;
-        let ok = |f: f64, s: f64| f > 0.0 && f + s >= m - 1e-9 && f >= th * (f + s) - 1e-9;
-        for pair in points.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            let (fa, sa) = self.fluid_counts(a);
-            if ok(fa, sa) {
-                return a;
-            }
-            let (fb, sb) = self.fluid_counts(b);
-            // Both conditions are linear in t on [a, b]: g1 = f + s − m, g2 = f − θ(f + s).
-            let g = |f: f64, s: f64| (f + s - m, f - th * (f + s));
-            let (g1a, g2a) = g(fa, sa);
-            let (g1b, g2b) = g(fb, sb);
-            let start = |ga: f64, gb: f64| -> Option<f64> {
-                if ga >= 0.0 {
-                    Some(0.0)
-                } else if gb >= 0.0 {
-                    Some(ga / (ga - gb))
-                } else {
-                    None
-                }
-            };
-            if let (Some(x1), Some(x2)) = (start(g1a, g1b), start(g2a, g2b)) {
-                let x = x1.max(x2);
-                let t = a + x * (b - a);
-                let (ft, st) = self.fluid_counts(t);
-                if ok(ft, st) || x >= 1.0 - 1e-12 {
-                    return t.max(now);
-                }
-            }
-        }
-        let last = *points.last().unwrap_or(&now);
-        let (f, s) = self.fluid_counts(last + w);
-        if ok(f, s) {
-            // Constant from here on: met at the last change.
-            last
+    /// Failures among the first `k` records of a stretch.
+    fn failures_among(&self, s: &Stretch, k: u64) -> u64 {
+        if s.ordered {
+            self.order[..k as usize].iter().filter(|&&f| f).count() as u64
+        } else if s.successes == 0 {
+            k
         } else {
-            f64::INFINITY
+            0
+        }
+    }
+
+    /// Ends the current stretch at `now` (the rates change): the records drawn before `now`
+    /// are kept, those after are dropped (they will be drawn again at the new rates).
+    fn stop_stretch(&mut self, now: f64, rng: &mut Stream) {
+        let Some(s) = self.stretch.take() else { return };
+        if now <= s.start {
+            return;
+        }
+        let n = s.successes + s.failures;
+        let (calls, failures) = match s.opening {
+            // It has not opened by `now`: the records before the opening one are uniform on
+            // [start, opening time).
+            Some((k, t)) => {
+                let c = binomial(k - 1, (now - s.start) / (t - s.start), rng);
+                (c, self.failures_among(&s, c))
+            }
+            None if s.ordered => {
+                let c = binomial(n, (now - s.start) / (s.end - s.start), rng);
+                (c, self.failures_among(&s, c))
+            }
+            None => {
+                let q = (now - s.start) / (s.end - s.start);
+                let (ok, failed) = (binomial(s.successes, q, rng), binomial(s.failures, q, rng));
+                (ok + failed, failed)
+            }
+        };
+        self.roll(s.start);
+        self.add(calls, failures);
+    }
+
+    /// Draws the records from `now` to the end of the second (or the next change of rates),
+    /// or idles if the breaker cannot open.
+    fn start_stretch(&mut self, now: f64, rng: &mut Stream) {
+        while self.failure_records.front().is_some_and(|r| r.end <= now) {
+            self.failure_records.pop_front();
+        }
+        self.roll(now);
+        // It opens only at a record, and only with a failure in the window.
+        let records_come = self.success_rate > 0.0 || !self.failure_records.is_empty();
+        let can_open = !self.failure_records.is_empty() || self.failures > 0;
+        if !(records_come && can_open) {
+            if !self.idle {
+                self.idle = true;
+                self.idle_since = now;
+                self.history.clear();
+                self.history.push((now, self.success_rate));
+            }
+            self.stretch = None;
+            return;
+        }
+        if self.idle {
+            self.refill(now, rng);
+            self.idle = false;
+        }
+        let (failure_rate, change) = self.failure_rate_at(now);
+        let end = (now.floor() + 1.0).min(change);
+        let successes = poisson(self.success_rate * (end - now), rng);
+        let failures = poisson(failure_rate * (end - now), rng);
+        let (opening, ordered) = self.opening(successes, failures, rng);
+        let opening = opening.map(|k| {
+            let n = successes + failures;
+            let u: f64 = Beta::new(k as f64, (n - k + 1) as f64).map_or(0.5, |b| b.sample(rng));
+            (k, now + (end - now) * u)
+        });
+        self.stretch = Some(Stretch { start: now, end, successes, failures, opening, ordered });
+    }
+
+    /// The record (1-based) at which `successes` and `failures` recorded after the window's
+    /// current content open the breaker, if any; and whether their order was drawn.
+    fn opening(&mut self, successes: u64, failures: u64, rng: &mut Stream) -> (Option<u64>, bool) {
+        let n = successes + failures;
+        let (calls, failed) = (self.calls, self.failures);
+        let first = u64::from(self.config.min_calls).saturating_sub(calls).max(1);
+        if first > n {
+            return (None, false);
+        }
+        // The failures coming first make every prefix as bad as it can be: if even then no
+        // record opens the breaker, none does.
+        let best = failures.clamp(first, n);
+        if !self.meets(calls + best, failed + best.min(failures)) {
+            return (None, false);
+        }
+        if successes == 0 {
+            return (self.first_opening_failure(first, n), false);
+        }
+        if failures == 0 {
+            return (Some(first), false);
+        }
+        self.order.clear();
+        let (mut left_f, mut left) = (failures, n);
+        let mut seen_f = 0;
+        for k in 1..=n {
+            let fail = rng.random::<f64>() * (left as f64) < left_f as f64;
+            self.order.push(fail);
+            left -= 1;
+            if fail {
+                left_f -= 1;
+                seen_f += 1;
+            }
+            if k >= first && self.meets(calls + k, failed + seen_f) {
+                return (Some(k), true);
+            }
+        }
+        (None, true)
+    }
+
+    /// With only failures to come, the first of them (from `first` to `n`) that opens the
+    /// breaker: failures + k ≥ θ (calls + k), solved for k, then checked exactly.
+    fn first_opening_failure(&self, first: u64, n: u64) -> Option<u64> {
+        let (calls, failed) = (self.calls as f64, self.failures as f64);
+        let th = self.config.threshold;
+        let mut k = if th < 1.0 { ((th * calls - failed) / (1.0 - th)).ceil().max(first as f64).min(n as f64) as u64 } else { first };
+        while k > first && self.meets(self.calls + k - 1, self.failures + k - 1) {
+            k -= 1;
+        }
+        while k <= n && !self.meets(self.calls + k, self.failures + k) {
+            k += 1;
+            if th >= 1.0 {
+                // failures + k ≥ calls + k does not depend on k.
+                return None;
+            }
+        }
+        (k <= n).then_some(k)
+    }
+
+    /// Waking up: the successes of the calls not drawn while idle, from the rates they had
+    /// (Poisson counts per second of the window).
+    fn refill(&mut self, now: f64, rng: &mut Stream) {
+        let from = (now.floor() - (self.width - 1) as f64).max(self.idle_since);
+        for i in 0..self.history.len() {
+            let (start, rate) = self.history[i];
+            let end = self.history.get(i + 1).map_or(now, |h| h.0);
+            let (a, b) = (start.max(from), end.min(now));
+            if b <= a || rate <= 0.0 {
+                continue;
+            }
+            let mut t = a;
+            while t < b {
+                let second_end = (t.floor() + 1.0).min(b);
+                let count = poisson(rate * (second_end - t), rng);
+                let s = t.floor() as i64;
+                let slot = s.rem_euclid(self.width) as usize;
+                self.ring[slot].0 += count;
+                self.calls += count;
+                t = second_end;
+            }
+        }
+        self.history.clear();
+    }
+
+    /// Half open: the trials not issued yet are drawn from `now` at the current rates.
+    fn plan_trials(&mut self, now: f64, rng: &mut Stream) {
+        self.trials.retain(|t| t.issued_at <= now);
+        let k = self.config.half_open_calls as usize;
+        self.trials_end = f64::INFINITY;
+        self.verdict_at = f64::INFINITY;
+        if self.rate > 0.0 {
+            let mut t = now;
+            while self.trials.len() < k {
+                let gap: f64 = Exp1.sample(rng);
+                t += gap / self.rate;
+                let failed = rng.random::<f64>() < self.p_fail;
+                self.trials.push(Trial { issued_at: t, ends_at: if failed { t + self.delay } else { t }, failed });
+            }
+        }
+        if self.trials.len() == k {
+            self.trials_end = self.trials.last().map_or(now, |t| t.issued_at);
+            self.verdict_at = self.trials.iter().map(|t| t.ends_at).fold(self.trials_end, f64::max);
+        }
+    }
+
+    fn advance_half_open(&mut self, now: f64, rng: &mut Stream) {
+        let k = self.config.half_open_calls;
+        if self.trials_end <= now {
+            self.trials_end = f64::INFINITY;
+            if let State::HalfOpen { ended, failures, .. } = self.state {
+                self.state = State::HalfOpen { issued: k, ended, failures };
+            }
+        }
+        if self.verdict_at <= now {
+            let failures = self.trials.iter().filter(|t| t.failed).count() as u32;
+            self.verdict(failures, now);
+            if self.state == State::Closed {
+                self.start_stretch(now, rng);
+            }
         }
     }
 }
 
-/// A Poisson draw (inversion for small means, normal approximation for large ones).
+/// A Poisson count with this mean (zero for a mean of zero).
 fn poisson(mean: f64, rng: &mut Stream) -> u64 {
     if mean <= 0.0 {
         return 0;
     }
-    if mean > 500.0 {
-        let z: f64 = rand_distr::StandardNormal.sample(rng);
-        return (mean + z * mean.sqrt()).round().max(0.0) as u64;
+    Poisson::new(mean).map_or(mean.round(), |p| p.sample(rng)) as u64
+}
+
+/// A binomial count.
+fn binomial(n: u64, p: f64, rng: &mut Stream) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
     }
-    let l = (-mean).exp();
-    let (mut k, mut p) = (0u64, 1.0);
-    loop {
-        p *= rng.random::<f64>();
-        if p <= l {
-            return k;
-        }
-        k += 1;
-    }
+    Binomial::new(n, p.min(1.0)).map_or(n, |b| b.sample(rng))
 }
 
 #[cfg(test)]
@@ -536,7 +640,7 @@ mod tests {
 
     #[test]
     fn opens_on_failures_and_recovers_through_half_open() {
-        let mut b = Breaker::new(config(), false, 1e9);
+        let mut b = Breaker::new(config(), 1e9);
         for i in 0..19 {
             assert!(b.call());
             b.record_at(i as f64, i as f64, true);
@@ -557,26 +661,29 @@ mod tests {
     }
 
     #[test]
-    fn successes_keep_it_closed_and_old_calls_leave_the_window() {
-        let mut b = Breaker::new(config(), false, 1e9);
+    fn successes_keep_it_closed_and_old_seconds_leave_the_window() {
+        let mut b = Breaker::new(config(), 1e9);
         for i in 0..30 {
-            b.record_at(i as f64, i as f64, false);
+            b.record_at(i as f64 + 0.5, i as f64 + 0.5, false);
         }
         for i in 30..58 {
-            b.record_at(i as f64, i as f64, true);
+            b.record_at(i as f64 + 0.5, i as f64 + 0.5, true);
         }
         // 28 failures of 58 calls in the window: below half.
         assert_eq!(b.state, State::Closed);
-        b.record_at(100.0, 100.0, true);
-        // Only the failures from 40 s on are left: 19 calls, fewer than min_calls.
+        // At 100.5 the window holds seconds 41 to 100: the failures of seconds 41 to 57 (17)
+        // and this one, 18 calls, fewer than min_calls.
+        b.record_at(100.5, 100.5, true);
         assert_eq!(b.state, State::Closed);
-        b.record_at(100.0, 100.0, true);
+        b.record_at(100.6, 100.6, true);
+        assert_eq!(b.state, State::Closed);
+        b.record_at(100.7, 100.7, true);
         assert!(matches!(b.state, State::Open { .. }));
     }
 
     #[test]
     fn hanging_calls_are_recorded_when_they_end() {
-        let mut b = Breaker::new(Config { min_calls: 1, ..config() }, false, 1e9);
+        let mut b = Breaker::new(Config { min_calls: 1, ..config() }, 1e9);
         let mut rng = stream(1, 0, 0);
         b.record_at(0.0, 20.0, true);
         assert_eq!(b.state, State::Closed);
@@ -586,20 +693,94 @@ mod tests {
         assert!(matches!(b.state, State::Open { .. }));
     }
 
+    /// Drives a fast-mode breaker through its own events until `until`.
+    fn run(b: &mut Breaker, until: f64, rng: &mut Stream) {
+        loop {
+            let t = b.next_time();
+            if t > until {
+                break;
+            }
+            b.advance(t, rng);
+        }
+    }
+
     #[test]
-    fn a_fluid_window_opens_when_failures_reach_the_threshold() {
-        // 1000 calls/s all succeeding for a minute, then all failing: with a 60 s window the
-        // failed fraction reaches one half 30 s later.
-        let mut b = Breaker::new(config(), true, 1e9);
+    fn at_high_rates_it_opens_when_failures_reach_the_threshold() {
+        // 1000 calls/s all succeeding, then all failing from t = 60.5: the window of 60
+        // seconds holds about 59,500 successes, so it opens near 60.5 + 59.5 / 2... at the
+        // record where failures reach half the window, about 30 s later.
         let mut rng = stream(1, 0, 0);
+        let mut b = Breaker::new(config(), 1e9);
         b.set_calls(0.0, 1000.0, 0.0, 0.0, &mut rng);
-        b.set_calls(60.0, 1000.0, 1.0, 0.0, &mut rng);
-        assert!((b.next_time() - 90.0).abs() < 1e-6, "{}", b.next_time());
-        // With failures known 20 s late (hanging calls), it takes 20 s more... and the
-        // successes keep leaving: the crossing is where 1000·(t − 80) = 1000·(120 − t).
-        let mut h = Breaker::new(config(), true, 1e9);
-        h.set_calls(0.0, 1000.0, 0.0, 0.0, &mut rng);
-        h.set_calls(60.0, 1000.0, 1.0, 20.0, &mut rng);
-        assert!((h.next_time() - 100.0).abs() < 1e-6, "{}", h.next_time());
+        run(&mut b, 60.5, &mut rng);
+        b.set_calls(60.5, 1000.0, 1.0, 0.0, &mut rng);
+        run(&mut b, 60.5, &mut rng);
+        let mut opened = None;
+        let mut t = 60.5;
+        while opened.is_none() && t < 200.0 {
+            let next = b.next_time();
+            b.advance(next, &mut rng);
+            t = next;
+            if matches!(b.state, State::Open { .. }) {
+                opened = Some(t);
+            }
+        }
+        let at = opened.expect("it opens");
+        assert!((at - 90.5).abs() < 1.0, "opened at {at}");
+        // It idled while everything succeeded: a handful of events, not 60,000.
+    }
+
+    #[test]
+    fn idle_while_everything_succeeds() {
+        let mut rng = stream(1, 0, 0);
+        let mut b = Breaker::new(config(), 1e9);
+        b.set_calls(0.0, 10_000.0, 0.0, 0.0, &mut rng);
+        assert!(b.next_time().is_infinite(), "nothing can open it");
+        // A failure stream wakes it; the window (seconds 41 to 100, at the very start of
+        // second 100: 59 s) is refilled with about 590,000 successes.
+        b.set_calls(100.0, 10_000.0, 0.1, 0.0, &mut rng);
+        let sd = 590_000f64.sqrt();
+        assert!((b.calls as f64 - 590_000.0).abs() < 5.0 * sd, "{}", b.calls);
+        assert!(b.next_time() <= 101.0);
+    }
+
+    #[test]
+    fn hanging_failures_are_known_late() {
+        // Failures known 20 s late: the window keeps its successes for 20 s longer, so with
+        // failures in the window reaching half at t − 20 − ... it opens about 20 s later than
+        // with fast failures.
+        let mut rng = stream(3, 0, 0);
+        let mut b = Breaker::new(config(), 1e9);
+        b.set_calls(0.0, 1000.0, 0.0, 0.0, &mut rng);
+        b.set_calls(60.0, 1000.0, 1.0, 20.0, &mut rng);
+        let mut t = 60.0;
+        while !matches!(b.state, State::Open { .. }) && t < 300.0 {
+            t = b.next_time();
+            b.advance(t, &mut rng);
+        }
+        // No records from 60 to 80 (the calls hang); from 80 failures at 1000/s while the
+        // successes of 20 to 60 leave: failures (t − 80) reach the successes (60 − (t − 60)),
+        // at t = 100.
+        assert!((t - 100.0).abs() < 1.5, "opened at {t}");
+    }
+
+    #[test]
+    fn stopping_a_stretch_keeps_the_records_drawn_before() {
+        // Rates change many times within each second: the counts still add up to the rate.
+        let mut rng = stream(5, 0, 0);
+        let mut b = Breaker::new(Config { min_calls: 1_000_000, ..config() }, 1e9);
+        let mut t = 0.0;
+        b.set_calls(0.0, 1000.0, 0.5, 0.0, &mut rng);
+        while t < 50.0 {
+            t += 0.1;
+            run(&mut b, t, &mut rng);
+            let p = if (t * 10.0).round() as i64 % 2 == 0 { 0.5 } else { 0.4 };
+            b.set_calls(t, 1000.0, p, 0.0, &mut rng);
+        }
+        // The window holds the last 59.x seconds... here all 50 s: about 50,000 calls.
+        let calls = b.calls as f64;
+        assert!((calls - 50_000.0).abs() < 5.0 * 50_000f64.sqrt(), "{calls}");
+        let failures = b.failures as f64;
+        assert!((failures - 22_500.0).abs() < 5.0 * 22_500f64.sqrt(), "{failures}");
     }
 }

@@ -128,35 +128,87 @@ pub struct Walker<'m> {
     hang: Vec<bool>,
     /// Per component: load in the current architecture (requests per second).
     load: Vec<f64>,
-    /// Per component: fraction of requests shed as overloaded.
+    /// Per architecture (model index) and component: fraction of requests shed as overloaded,
+    /// from the architecture's last `evaluate`.
     overload: Vec<f64>,
+    /// The architecture being walked.
+    arch: usize,
     /// Per breaker: (calls, failing calls, failing calls × delay), per second.
     calls: Vec<(f64, f64, f64)>,
     tracking: bool,
     rate: f64,
     deadline: f64,
     extra: f64,
+    /// Spare atom buffers: the walk recurses once per node and each level returns its atoms in
+    /// a buffer, so reusing them keeps the event loop free of allocation.
+    pool: Vec<Vec<Atom>>,
+    /// Failover attempts still going, as one stack shared by nested failovers.
+    attempts: Vec<Attempt>,
+    /// Quorum tallies, as one stack shared by nested quorums.
+    tallies: Vec<[f64; 2]>,
+    /// Whether any component has a capacity (otherwise nothing is ever shed).
+    capacitated: bool,
+    /// Per architecture (model index): its breakers.
+    arch_breakers: Vec<Vec<usize>>,
+    /// Per architecture: walks computed since the last [`Walker::forget`], by which of its
+    /// breakers let calls through (the first `remembered[arch]` entries are valid). When only
+    /// breakers change, as they do many times over a long outage, the walks repeat.
+    memo: Vec<Vec<Memo>>,
+    remembered: Vec<usize>,
     /// The result of the last `evaluate`, per class (model order).
     pub classes: Vec<ClassWalk>,
     /// The calls of every breaker after the last `evaluate` of each architecture.
     pub breakers: Vec<BreakerCalls>,
 }
 
+/// Walks of one architecture for one combination of its breakers' states.
+#[derive(Clone, Debug, Default)]
+struct Memo {
+    permitted: u64,
+    classes: Vec<ClassWalk>,
+    breakers: Vec<BreakerCalls>,
+    overload: Vec<f64>,
+}
+
+/// How many breaker combinations are remembered per architecture.
+const MEMO_SLOTS: usize = 8;
+
+/// A failover attempt still going: (elapsed, attempts made, offset of the next member to
+/// try, probability).
+#[derive(Clone, Copy, Debug)]
+struct Attempt {
+    elapsed: f64,
+    made: u32,
+    offset: usize,
+    p: f64,
+}
+
 const EPS: f64 = 1e-12;
 
+fn atom_order(a: &Atom, b: &Atom) -> std::cmp::Ordering {
+    a.outcome.cmp(&b.outcome).then(a.latency.total_cmp(&b.latency))
+}
+
+/// Sorts atoms and adds up those with the same outcome and latency, dropping empty ones.
 fn merge(atoms: &mut Vec<Atom>) {
-    atoms.sort_by(|a, b| a.outcome.cmp(&b.outcome).then(a.latency.total_cmp(&b.latency)));
-    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len());
-    for a in atoms.drain(..) {
+    atoms.sort_by(atom_order);
+    let mut kept = 0;
+    for i in 0..atoms.len() {
+        let a = atoms[i];
         if a.p <= 0.0 {
             continue;
         }
-        match out.last_mut() {
-            Some(l) if l.outcome == a.outcome && (l.latency - a.latency).abs() <= 1e-9 * a.latency.abs().max(1.0) => l.p += a.p,
-            _ => out.push(a),
+        if kept > 0 {
+            let l = &mut atoms[kept - 1];
+            if l.outcome == a.outcome && (l.latency - a.latency).abs() <= 1e-9 * a.latency.abs().max(1.0) {
+                l.p += a.p;
+                continue;
+            }
         }
+        atoms[kept] = a;
+        kept += 1;
     }
-    *atoms = out;
+    atoms.truncate(kept);
 }
 
 impl<'m> Walker<'m> {
@@ -167,36 +219,107 @@ impl<'m> Walker<'m> {
             plan,
             hang: model.components.iter().map(|c| c.hang).collect(),
             load: vec![0.0; model.components.len()],
-            overload: vec![0.0; model.components.len()],
+            overload: vec![0.0; model.components.len() * model.architectures.len()],
+            arch: 0,
             calls: vec![(0.0, 0.0, 0.0); plan.breakers.len()],
             tracking: false,
             rate: 0.0,
             deadline: f64::INFINITY,
             extra: 0.0,
+            pool: Vec::new(),
+            attempts: Vec::new(),
+            tallies: Vec::new(),
+            capacitated: model.components.iter().any(|c| c.capacity.is_some()),
+            arch_breakers: (0..model.architectures.len())
+                .map(|a| (0..plan.breakers.len()).filter(|&k| plan.node_arch[plan.failovers[plan.breakers[k].failover as usize].node as usize] as usize == a).collect())
+                .collect(),
+            memo: vec![Vec::new(); model.architectures.len()],
+            remembered: vec![0; model.architectures.len()],
             classes: vec![ClassWalk::default(); model.classes.len() * model.architectures.len()],
             breakers: vec![BreakerCalls::default(); plan.breakers.len()],
         }
     }
 
+    /// Forgets the walks remembered: something other than a breaker changed.
+    pub fn forget(&mut self) {
+        self.remembered.fill(0);
+    }
+
     /// Computes the walks of every class of architecture `arch` (a model index) in the state
-    /// `view`, into `classes[arch × classes + class]` and `breakers`.
+    /// `view`, into `classes[arch × classes + class]` and `breakers`. Unless [`Walker::forget`]
+    /// was called since, only breakers may have changed from one call to the next.
     pub fn evaluate(&mut self, view: &View<'_>, arch: usize) {
+        let ncls = self.model.classes.len();
+        let key = self.permitted_key(view, arch);
+        if let Some(key) = key {
+            let found = self.memo[arch][..self.remembered[arch]].iter().position(|m| m.permitted == key);
+            if let Some(i) = found {
+                let m = &self.memo[arch][i];
+                for (w, saved) in self.classes[arch * ncls..(arch + 1) * ncls].iter_mut().zip(&m.classes) {
+                    w.clone_from(saved);
+                }
+                for (&k, &calls) in self.arch_breakers[arch].iter().zip(&m.breakers) {
+                    self.breakers[k] = calls;
+                }
+                let n = self.model.components.len();
+                self.overload[arch * n..(arch + 1) * n].copy_from_slice(&m.overload);
+                return;
+            }
+        }
+        self.compute(view, arch);
+        if let Some(key) = key {
+            if self.remembered[arch] == MEMO_SLOTS {
+                self.remembered[arch] = 0;
+            }
+            let i = self.remembered[arch];
+            if self.memo[arch].len() <= i {
+                self.memo[arch].push(Memo::default());
+            }
+            let m = &mut self.memo[arch][i];
+            m.permitted = key;
+            m.classes.resize(ncls, ClassWalk::default());
+            for (saved, w) in m.classes.iter_mut().zip(&self.classes[arch * ncls..(arch + 1) * ncls]) {
+                saved.clone_from(w);
+            }
+            m.breakers.clear();
+            m.breakers.extend(self.arch_breakers[arch].iter().map(|&k| self.breakers[k]));
+            let n = self.model.components.len();
+            m.overload.clear();
+            m.overload.extend_from_slice(&self.overload[arch * n..(arch + 1) * n]);
+            self.remembered[arch] = i + 1;
+        }
+    }
+
+    /// Which of the architecture's breakers let calls through, as bits (none if it has more
+    /// than 64).
+    fn permitted_key(&self, view: &View<'_>, arch: usize) -> Option<u64> {
+        let ks = &self.arch_breakers[arch];
+        if ks.len() > 64 {
+            return None;
+        }
+        Some(ks.iter().enumerate().fold(0u64, |key, (bit, &k)| key | (u64::from(view.permitted[k]) << bit)))
+    }
+
+    fn compute(&mut self, view: &View<'_>, arch: usize) {
         let Some(pos) = self.plan.arch_position(arch) else { return };
         let a = &self.model.architectures[arch];
         let base = self.plan.arch_first_node[pos];
         let ncls = self.model.classes.len();
+        let ncomp = self.model.components.len();
+        self.arch = arch;
         // Overload as a fixed point: loads from the current guess, shedding from the loads.
-        for o in self.overload.iter_mut() {
-            *o = 0.0;
-        }
-        for _ in 0..200 {
+        let shed = arch * ncomp..(arch + 1) * ncomp;
+        self.overload[shed.clone()].fill(0.0);
+        let rounds = if self.capacitated { 200 } else { 0 };
+        for _ in 0..rounds {
             self.load.iter_mut().for_each(|l| *l = 0.0);
             self.tracking = false;
             for (ci, cls) in self.model.classes.iter().enumerate() {
-                self.walk_class(view, cls, ci, base + a.class_roots[ci] as u32);
+                let atoms = self.walk_class(view, cls, ci, base + a.class_roots[ci] as u32);
+                self.recycle(atoms);
             }
             let mut change: f64 = 0.0;
-            for (c, o) in self.overload.iter_mut().enumerate() {
+            for (c, o) in self.overload[shed.clone()].iter_mut().enumerate() {
                 let cap = view.capacity[c];
                 let load = self.load[c];
                 let new = if cap.is_finite() && load > cap { 1.0 - cap / load } else { 0.0 };
@@ -236,6 +359,7 @@ impl<'m> Walker<'m> {
                     false
                 }
             });
+            self.recycle(atoms);
         }
         for (k, b) in self.plan.breakers.iter().enumerate() {
             let fo = &self.plan.failovers[b.failover as usize];
@@ -249,6 +373,22 @@ impl<'m> Walker<'m> {
                 fail_delay: if fails > 0.0 { delay / fails } else { 0.0 },
             };
         }
+    }
+
+    fn buffer(&mut self) -> Vec<Atom> {
+        self.pool.pop().unwrap_or_default()
+    }
+
+    fn recycle(&mut self, mut atoms: Vec<Atom>) {
+        atoms.clear();
+        self.pool.push(atoms);
+    }
+
+    /// A buffer holding one atom.
+    fn single(&mut self, outcome: Outcome, latency: f64) -> Vec<Atom> {
+        let mut out = self.buffer();
+        out.push(Atom { outcome, latency, p: 1.0 });
+        out
     }
 
     fn walk_class(&mut self, view: &View<'_>, cls: &TrafficClass, ci: usize, root: u32) -> Vec<Atom> {
@@ -285,16 +425,12 @@ impl<'m> Walker<'m> {
 
     fn component(&mut self, view: &View<'_>, c: usize, elapsed: f64, until: f64, mass: f64) -> Vec<Atom> {
         if view.blocked[c] > 0 {
-            return if self.hang[c] {
-                vec![Atom { outcome: Outcome::Timeout, latency: until.min(self.deadline), p: 1.0 }]
-            } else {
-                vec![Atom { outcome: Outcome::Fast, latency: elapsed, p: 1.0 }]
-            };
+            return if self.hang[c] { self.single(Outcome::Timeout, until.min(self.deadline)) } else { self.single(Outcome::Fast, elapsed) };
         }
         self.load[c] += self.rate * mass;
-        let over = self.overload[c];
+        let over = self.overload[self.arch * self.model.components.len() + c];
         let silent = view.silent[c];
-        let mut out = Vec::with_capacity(3);
+        let mut out = self.buffer();
         if over > 0.0 {
             out.push(Atom { outcome: Outcome::Overload, latency: elapsed, p: over });
         }
@@ -307,35 +443,31 @@ impl<'m> Walker<'m> {
 
     /// Every member in order; the first failure ends the request, a wrong answer stays wrong.
     fn series(&mut self, view: &View<'_>, n: usize, elapsed: f64, until: f64, mass: f64) -> Vec<Atom> {
-        let members: Vec<u32> = self.plan.node_members.row(n).to_vec();
-        // Requests still going: (elapsed, wrong so far, probability).
-        let mut going: Vec<(f64, bool, f64)> = vec![(elapsed, false, 1.0)];
-        let mut out = Vec::new();
-        for &m in &members {
-            let mut next = Vec::new();
-            for &(t, wrong, p) in &going {
-                for a in self.node(view, m, t, until, mass * p) {
+        let plan = self.plan;
+        // Requests still going, as atoms: Right, or Wrong if an answer was wrong so far.
+        let mut going = self.buffer();
+        going.push(Atom { outcome: Outcome::Right, latency: elapsed, p: 1.0 });
+        let mut next = self.buffer();
+        let mut out = self.buffer();
+        for &m in plan.node_members.row(n) {
+            for &g in &going {
+                let sub = self.node(view, m, g.latency, until, mass * g.p);
+                for &a in &sub {
                     match a.outcome {
-                        Outcome::Right => next.push((a.latency, wrong, p * a.p)),
-                        Outcome::Wrong => next.push((a.latency, true, p * a.p)),
-                        _ => out.push(Atom { p: p * a.p, ..a }),
+                        Outcome::Right => next.push(Atom { outcome: g.outcome, latency: a.latency, p: g.p * a.p }),
+                        Outcome::Wrong => next.push(Atom { outcome: Outcome::Wrong, latency: a.latency, p: g.p * a.p }),
+                        _ => out.push(Atom { p: g.p * a.p, ..a }),
                     }
                 }
+                self.recycle(sub);
             }
-            next.sort_by(|x, y| x.1.cmp(&y.1).then(x.0.total_cmp(&y.0)));
-            next.dedup_by(|x, y| {
-                if x.1 == y.1 && (x.0 - y.0).abs() <= 1e-9 * x.0.max(1.0) {
-                    y.2 += x.2;
-                    true
-                } else {
-                    false
-                }
-            });
-            going = next;
+            merge(&mut next);
+            std::mem::swap(&mut going, &mut next);
+            next.clear();
         }
-        for (t, wrong, p) in going {
-            out.push(Atom { outcome: if wrong { Outcome::Wrong } else { Outcome::Right }, latency: t, p });
-        }
+        out.extend_from_slice(&going);
+        self.recycle(going);
+        self.recycle(next);
         merge(&mut out);
         out
     }
@@ -346,16 +478,20 @@ impl<'m> Walker<'m> {
 
     /// Ideal parallel: one healthy member, chosen evenly, serves the request.
     fn any(&mut self, view: &View<'_>, n: usize, elapsed: f64, until: f64, mass: f64) -> Vec<Atom> {
-        let up: Vec<u32> = self.plan.node_members.row(n).iter().copied().filter(|&m| self.member_up(view, m)).collect();
-        if up.is_empty() {
-            return vec![Atom { outcome: Outcome::Fast, latency: elapsed, p: 1.0 }];
+        let members = self.plan.node_members.row(n);
+        let up = members.iter().filter(|&&m| self.member_up(view, m)).count();
+        if up == 0 {
+            return self.single(Outcome::Fast, elapsed);
         }
-        let share = 1.0 / up.len() as f64;
-        let mut out = Vec::new();
-        for m in up {
-            for a in self.node(view, m, elapsed, until, mass * share) {
-                out.push(Atom { p: a.p * share, ..a });
+        let share = 1.0 / up as f64;
+        let mut out = self.buffer();
+        for &m in members {
+            if !self.member_up(view, m) {
+                continue;
             }
+            let sub = self.node(view, m, elapsed, until, mass * share);
+            out.extend(sub.iter().map(|a| Atom { p: a.p * share, ..*a }));
+            self.recycle(sub);
         }
         merge(&mut out);
         out
@@ -364,20 +500,25 @@ impl<'m> Walker<'m> {
     /// A quorum: every member gets the request; it is served if at least `need` answer, and
     /// wrong if any answer is wrong.
     fn quorum(&mut self, view: &View<'_>, n: usize, need: usize, elapsed: f64, until: f64, mass: f64) -> Vec<Atom> {
-        let members: Vec<u32> = self.plan.node_members.row(n).to_vec();
-        // dp[k][w]: probability that k members answered, w = whether any answer was wrong.
-        let mut dp = vec![[0.0f64; 2]; members.len() + 1];
-        dp[0][0] = 1.0;
+        let members = self.plan.node_members.row(n);
+        // tallies[base + k][w]: probability that k members answered, w = whether any answer
+        // was wrong (nested quorums stack their tallies above this one's).
+        let base = self.tallies.len();
+        self.tallies.resize(base + members.len() + 1, [0.0; 2]);
+        self.tallies[base][0] = 1.0;
         for (i, &m) in members.iter().enumerate() {
             let (mut right, mut wrong) = (0.0, 0.0);
-            for a in self.node(view, m, elapsed, until, mass) {
+            let sub = self.node(view, m, elapsed, until, mass);
+            for a in &sub {
                 match a.outcome {
                     Outcome::Right => right += a.p,
                     Outcome::Wrong => wrong += a.p,
                     _ => {}
                 }
             }
+            self.recycle(sub);
             let fail = (1.0 - right - wrong).max(0.0);
+            let dp = &mut self.tallies[base..];
             for k in (0..=i).rev() {
                 for w in 0..2 {
                     let p = dp[k][w];
@@ -391,37 +532,39 @@ impl<'m> Walker<'m> {
             }
         }
         let (mut right, mut wrong) = (0.0, 0.0);
-        for row in dp.iter().skip(need) {
+        for row in self.tallies[base..].iter().skip(need) {
             right += row[0];
             wrong += row[1];
         }
-        let mut out = vec![
+        self.tallies.truncate(base);
+        let mut out = self.buffer();
+        out.extend([
             Atom { outcome: Outcome::Right, latency: elapsed, p: right },
             Atom { outcome: Outcome::Wrong, latency: elapsed, p: wrong },
             Atom { outcome: Outcome::Fast, latency: elapsed, p: (1.0 - right - wrong).max(0.0) },
-        ];
+        ]);
         merge(&mut out);
         out
     }
 
     fn balance(&mut self, view: &View<'_>, b: usize, elapsed: f64, until: f64, mass: f64) -> Vec<Atom> {
-        let bp = &self.plan.balances[b];
-        let members: Vec<u32> = self.plan.node_members.row(bp.node as usize).to_vec();
+        let plan = self.plan;
+        let bp = &plan.balances[b];
+        let members = plan.node_members.row(bp.node as usize);
         let first = bp.first_member as usize;
         let total: f64 = (0..members.len()).filter(|&k| view.rotation[first + k]).map(|k| bp.weights[k]).sum();
         if total <= 0.0 {
-            return vec![Atom { outcome: Outcome::Fast, latency: elapsed, p: 1.0 }];
+            return self.single(Outcome::Fast, elapsed);
         }
-        let weights = bp.weights.clone();
-        let mut out = Vec::new();
+        let mut out = self.buffer();
         for (k, &m) in members.iter().enumerate() {
             if !view.rotation[first + k] {
                 continue;
             }
-            let share = weights[k] / total;
-            for a in self.node(view, m, elapsed, until, mass * share) {
-                out.push(Atom { p: a.p * share, ..a });
-            }
+            let share = bp.weights[k] / total;
+            let sub = self.node(view, m, elapsed, until, mass * share);
+            out.extend(sub.iter().map(|a| Atom { p: a.p * share, ..*a }));
+            self.recycle(sub);
         }
         merge(&mut out);
         out
@@ -435,6 +578,7 @@ impl<'m> Walker<'m> {
         };
         let root = self.plan.arch_first_node[pos] + self.model.architectures[arch].class_roots[class] as u32;
         self.deadline = self.model.classes[class].timeout.unwrap_or(f64::INFINITY);
+        self.arch = arch;
         let mut extra = 0;
         let (outcome, latency) = self.draw(view, NODE_BIT | root, 0.0, self.deadline, now, rng, breakers, &mut extra);
         Sampled { outcome, latency, extra_attempts: extra }
@@ -448,7 +592,7 @@ impl<'m> Walker<'m> {
                 return if self.hang[c] { (Outcome::Timeout, until.min(self.deadline)) } else { (Outcome::Fast, t) };
             }
             let u: f64 = rng.random();
-            return if u < self.overload[c] {
+            return if u < self.overload[self.arch * self.model.components.len() + c] {
                 (Outcome::Overload, t)
             } else if rng.random::<f64>() < view.silent[c] {
                 (Outcome::Wrong, t)
@@ -457,11 +601,12 @@ impl<'m> Walker<'m> {
             };
         }
         let n = (member & !NODE_BIT) as usize;
-        let members: Vec<u32> = self.plan.node_members.row(n).to_vec();
-        match self.plan.nodes[n] {
+        let plan = self.plan;
+        let members = plan.node_members.row(n);
+        match plan.nodes[n] {
             PlanNode::Gate { need } if need as usize == members.len() => {
                 let (mut t, mut wrong) = (t, false);
-                for &m in &members {
+                for &m in members {
                     let (o, l) = self.draw(view, m, t, until, now, rng, breakers, extra);
                     if !o.served() {
                         return (o, l);
@@ -472,16 +617,19 @@ impl<'m> Walker<'m> {
                 (if wrong { Outcome::Wrong } else { Outcome::Right }, t)
             }
             PlanNode::Gate { need: 1 } => {
-                let up: Vec<u32> = members.iter().copied().filter(|&m| self.member_up(view, m)).collect();
-                if up.is_empty() {
+                let up = members.iter().filter(|&&m| self.member_up(view, m)).count();
+                if up == 0 {
                     return (Outcome::Fast, t);
                 }
-                let pick = up[rng.random_range(0..up.len())];
-                self.draw(view, pick, t, until, now, rng, breakers, extra)
+                let k = rng.random_range(0..up);
+                match members.iter().copied().filter(|&m| self.member_up(view, m)).nth(k) {
+                    Some(pick) => self.draw(view, pick, t, until, now, rng, breakers, extra),
+                    None => (Outcome::Fast, t),
+                }
             }
             PlanNode::Gate { need } => {
                 let (mut answered, mut wrong) = (0, false);
-                for &m in &members {
+                for &m in members {
                     let (o, _) = self.draw(view, m, t, until, now, rng, breakers, extra);
                     if o.served() {
                         answered += 1;
@@ -495,7 +643,7 @@ impl<'m> Walker<'m> {
                 }
             }
             PlanNode::Balance(b) => {
-                let bp = &self.plan.balances[b as usize];
+                let bp = &plan.balances[b as usize];
                 let first = bp.first_member as usize;
                 let total: f64 = (0..members.len()).filter(|&k| view.rotation[first + k]).map(|k| bp.weights[k]).sum();
                 if total <= 0.0 {
@@ -516,7 +664,7 @@ impl<'m> Walker<'m> {
                 }
             }
             PlanNode::Failover(f) => {
-                let fo = self.plan.failovers[f as usize];
+                let fo = plan.failovers[f as usize];
                 let m = members.len();
                 let start = if fo.per_request || view.serving[f as usize] == NONE { 0 } else { view.serving[f as usize] as usize };
                 let (mut t, mut made, mut offset) = (t, 0u32, 0usize);
@@ -552,15 +700,19 @@ impl<'m> Walker<'m> {
     }
 
     fn failover(&mut self, view: &View<'_>, f: usize, elapsed: f64, until: f64, mass: f64) -> Vec<Atom> {
-        let fo = self.plan.failovers[f];
-        let members: Vec<u32> = self.plan.node_members.row(fo.node as usize).to_vec();
+        let plan = self.plan;
+        let fo = plan.failovers[f];
+        let members = plan.node_members.row(fo.node as usize);
         let m = members.len();
         let start = if fo.per_request || view.serving[f] == NONE { 0 } else { view.serving[f] as usize };
         let permitted = |k: usize| fo.first_breaker == NONE || view.permitted[fo.first_breaker as usize + k];
-        // Attempts still going: (elapsed, attempts made, offset of the next member to try, probability).
-        let mut going: Vec<(f64, u32, usize, f64)> = vec![(elapsed, 0, 0, 1.0)];
-        let mut out = Vec::new();
-        while let Some((t, made, offset, p)) = going.pop() {
+        // This failover's attempts live above `base` on the shared stack; nested failovers
+        // push and pop above them and are done before `node` returns.
+        let base = self.attempts.len();
+        self.attempts.push(Attempt { elapsed, made: 0, offset: 0, p: 1.0 });
+        let mut out = self.buffer();
+        while self.attempts.len() > base {
+            let Some(Attempt { elapsed: t, made, offset, p }) = self.attempts.pop() else { break };
             if p <= EPS * EPS {
                 continue;
             }
@@ -586,7 +738,7 @@ impl<'m> Walker<'m> {
                     }
                 }
             }
-            for a in sub {
+            for &a in &sub {
                 if a.outcome.served() {
                     out.push(Atom { p: p * a.p, ..a });
                 } else if a.latency >= self.deadline {
@@ -596,11 +748,12 @@ impl<'m> Walker<'m> {
                     if self.tracking {
                         self.extra += mass * p * a.p;
                     }
-                    going.push((a.latency, made + 1, offset + step + 1, p * a.p));
+                    self.attempts.push(Attempt { elapsed: a.latency, made: made + 1, offset: offset + step + 1, p: p * a.p });
                 } else {
                     out.push(Atom { p: p * a.p, ..a });
                 }
             }
+            self.recycle(sub);
         }
         merge(&mut out);
         out
