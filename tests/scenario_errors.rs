@@ -250,6 +250,12 @@ fn warnings_do_not_stop_a_run() {
     let rendered = relsim::diagnostic::render(&loaded.sources, &loaded.warnings, false);
     assert!(rendered.contains("components.unused: not used by any architecture"), "{rendered}");
     assert!(rendered.contains("has no effect"), "{rendered}");
+    // A capacity on a component that requests never pass through (only `requires`) is ignored,
+    // and says so.
+    let text = with("[components.auth]\n", "[components.auth]\nrequires = [\"pool\"]\n") + "\n[components.pool]\ncapacity = 50\nfailure = \"30d\"\nrepair = \"1h\"\n";
+    let loaded = load_str("s.toml", "s", &text, &[]).ok().unwrap();
+    let rendered = relsim::diagnostic::render(&loaded.sources, &loaded.warnings, false);
+    assert!(rendered.contains("components.pool: its capacity has no effect: no route sends requests to it"), "{rendered}");
 }
 
 #[test]

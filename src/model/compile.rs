@@ -136,10 +136,19 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
             ctx.warning(&r.name.origin, format!("routes.{}: not used by any architecture", r.name.text), "use it in an architecture or remove it");
         }
     }
+    // Requests reach only the components named in routes; `requires` and `within` are
+    // dependencies of state, not paths of requests.
+    let routed = comp_used.clone();
     mark_dependencies(&components, &mut comp_used);
     for (i, c) in sc.components.iter().enumerate() {
         if !comp_used[i] {
             ctx.warning(&c.name.origin, format!("components.{}: not used by any architecture", c.name.text), "it is not simulated; use it in a route or remove it");
+        } else if !routed[i] && c.capacity.is_some() {
+            ctx.warning(
+                &c.name.origin,
+                format!("components.{}: its capacity has no effect: no route sends requests to it (others only need it through `requires` or `within`)", c.name.text),
+                format!("name it in the route whose requests it serves, for example all = [\"service\", \"{}\"]", c.name.text),
+            );
         }
     }
 

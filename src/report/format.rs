@@ -23,6 +23,15 @@ pub fn pm(e: &Estimate) -> String {
     }
 }
 
+/// Like [`pm`], but a mean below 0.001 is written in scientific notation with three
+/// significant digits (`6.92e-5 ± 8.1e-7`), where fixed decimals would run long.
+pub fn pm_compact(e: &Estimate) -> String {
+    match (e.mean, e.half_width()) {
+        (Some(m), Some(h)) if m != 0.0 && m.abs() < 1e-3 => format!("{m:.2e} ± {h:.1e}"),
+        _ => pm(e),
+    }
+}
+
 /// Decimals to show 4 significant digits of a value known exactly.
 fn significant(m: f64) -> usize {
     if m == 0.0 || !m.is_finite() {

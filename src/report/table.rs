@@ -2,7 +2,7 @@
 
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
-use super::format::{money, percent, pm, probability, with_exact};
+use super::format::{money, percent, pm, pm_compact, probability, with_exact};
 use super::{Exporter, Report};
 use crate::stats::summary::Summary;
 
@@ -65,8 +65,8 @@ pub fn request_rows(s: &Summary, sep: &str) -> Vec<Vec<String>> {
                 with_exact(percent(&c.request_success), &c.request_success, true, sep),
                 probability(&c.silent_errors),
                 probability(&c.overloaded_requests),
-                pm(&c.retries_per_request),
-                format!("{} / {} / {}", pm(&l.mean), short(l.p50.value), short(l.p99.value)),
+                pm_compact(&c.retries_per_request),
+                format!("{} / {} / {}", pm_compact(&l.mean), short(l.p50.value), short(l.p99.value)),
                 pm(&c.breaker_opens_per_year),
             ]);
         }

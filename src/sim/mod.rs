@@ -39,7 +39,8 @@ use rand::RngExt;
 
 use crate::model::{Effect, Model};
 use crate::traffic::breaker::Breaker;
-use crate::traffic::walk::{View, Walker};
+use crate::traffic::ledger::Tally;
+use crate::traffic::walk::{ClassWalk, View, Walker};
 use accounting::Accounts;
 pub use accounting::NO_CAUSE;
 use plan::{Plan, PlanNode, Slot, NODE_BIT, NONE};
@@ -157,13 +158,29 @@ struct Requests<'m> {
     stale: Vec<bool>,
     /// Whether anything is stale.
     dirty: bool,
-    /// Whether something other than a breaker changed (rates, capacities, component or node
-    /// states): walks remembered for breaker states no longer hold.
+    /// Per architecture: its walks or breaker calls were updated in this refresh.
+    refreshed: Vec<bool>,
+    /// Whether something other than breakers and rates changed (capacities, component or node
+    /// states).
     inputs_changed: bool,
+    /// Per architecture: something of its own other than breakers and rates changed, so the
+    /// walks remembered for its breaker states no longer hold.
+    forget: Vec<bool>,
+    /// Per component: the request-level architectures of the world that depend on it.
+    comp_archs: Vec<Vec<u32>>,
+    /// Per balance member: its architecture.
+    member_arch: Vec<u32>,
+    /// Whether the class rates changed (the hour, a surge).
+    rates_changed: bool,
     /// Per breaker: its architecture (model index).
     breaker_arch: Vec<u32>,
     /// Time up to which the fast mode has tallied requests.
     tallied_until: f64,
+    /// Per account: expected requests since its walk last changed, not yet added to its tally
+    /// (they all follow the current walk).
+    unflushed: Vec<f64>,
+    /// Per class: scratch for the expected requests of an interval.
+    interval_requests: Vec<f64>,
     rng_arrival: Vec<Stream>,
     rng_sample: Stream,
     /// Per breaker: the accounts whose route goes through its failover.
@@ -244,6 +261,19 @@ impl<'m> Engine<'m> {
         let units = plan.units();
         let placeholder = rng::stream(0, 0, 0);
         let requests = plan.request_level.then(|| {
+            let mut comp_archs = vec![Vec::new(); model.components.len()];
+            for &a in plan.archs.iter().filter(|&&a| plan.arch_requests[a]) {
+                for (c, used) in model.components_of(a).into_iter().enumerate() {
+                    if used {
+                        comp_archs[c].push(a as u32);
+                    }
+                }
+            }
+            let mut member_arch = Vec::new();
+            for bp in &plan.balances {
+                let n = plan.node_members.row(bp.node as usize).len();
+                member_arch.extend(std::iter::repeat_n(plan.node_arch[bp.node as usize], n));
+            }
             let mut breaker_accounts = vec![Vec::new(); plan.breakers.len()];
             let ncls = model.classes.len();
             for (k, b) in plan.breakers.iter().enumerate() {
@@ -266,10 +296,17 @@ impl<'m> Engine<'m> {
                 permitted: vec![true; plan.breakers.len()],
                 up: vec![true; plan.accounts],
                 stale: vec![true; model.architectures.len()],
+                forget: vec![true; model.architectures.len()],
+                comp_archs,
+                member_arch,
+                refreshed: vec![false; model.architectures.len()],
                 dirty: true,
                 inputs_changed: true,
+                rates_changed: true,
                 breaker_arch: plan.breakers.iter().map(|b| plan.node_arch[plan.failovers[b.failover as usize].node as usize]).collect(),
                 tallied_until: 0.0,
+                unflushed: vec![0.0; plan.accounts],
+                interval_requests: vec![0.0; ncls],
                 rng_arrival: vec![placeholder.clone(); ncls],
                 rng_sample: placeholder.clone(),
                 breaker_accounts,
@@ -380,18 +417,26 @@ impl<'m> Engine<'m> {
                 Slot::Health(m) => {
                     self.queue.cancel(slot);
                     self.rotation[m] = false;
-                    self.mark_dirty();
+                    if let Some(a) = self.requests.as_ref().map(|r| r.member_arch[m] as usize) {
+                        self.mark_arch(a);
+                    }
                 }
                 Slot::Breaker(k) => self.breaker_event(k),
                 Slot::Tick => {
                     self.queue.set(slot, t + HOUR);
-                    self.mark_dirty();
+                    self.mark_rates_changed();
                 }
                 Slot::Arrival(c) => self.arrival(c),
             }
             self.refresh_requests();
         }
         self.tally_until(horizon);
+        if let Some(r) = self.requests.as_mut() {
+            let ncls = self.model.classes.len();
+            for &a in &self.plan.archs {
+                Self::flush(&mut self.accounts.tallies, &mut r.unflushed, &r.walker.classes, a, ncls);
+            }
+        }
         if let Some(r) = &self.requests {
             for (k, b) in r.breakers.iter().enumerate() {
                 for &acc in &r.breaker_accounts[k] {
@@ -483,9 +528,12 @@ impl<'m> Engine<'m> {
             r.permitted.fill(true);
             r.up.fill(true);
             r.stale.fill(true);
+            r.forget.fill(true);
             r.dirty = true;
             r.inputs_changed = true;
+            r.rates_changed = true;
             r.tallied_until = 0.0;
+            r.unflushed.fill(0.0);
             for (c, &stream) in self.plan.arrival_streams.iter().enumerate() {
                 r.rng_arrival[c] = rng::stream(seed, rep, stream);
             }
@@ -635,7 +683,7 @@ impl<'m> Engine<'m> {
                         }
                     }
                 }
-                self.mark_dirty();
+                self.mark_component(c);
             }
             Effect::Degraded { .. } | Effect::Silent { .. } => {
                 let p0 = self.plan.unit_first_proc[u] as usize;
@@ -652,7 +700,7 @@ impl<'m> Engine<'m> {
                 }
                 self.unit_capacity[u] = cap;
                 self.unit_silent[u] = 1.0 - right;
-                self.mark_dirty();
+                self.mark_component(c);
             }
         }
     }
@@ -663,6 +711,7 @@ impl<'m> Engine<'m> {
         let c = self.plan.deploys[d].0 as usize;
         let Some(dep) = &self.model.components[c].deploys else { return };
         let slot = self.plan.slot(Slot::Deploy(d));
+        let was_bad = self.deploy_bad[d].is_some();
         match self.deploy_bad[d] {
             None => {
                 if self.rng_deploy[d].random::<f64>() < dep.bad {
@@ -693,7 +742,10 @@ impl<'m> Engine<'m> {
                 }
             }
         }
-        self.mark_dirty();
+        // A bad deploy beginning or rolled back changes the component; a good one does not.
+        if was_bad || self.deploy_bad[d].is_some() {
+            self.mark_component(c);
+        }
     }
 
     fn surge_event(&mut self, s: usize) {
@@ -703,7 +755,7 @@ impl<'m> Engine<'m> {
         self.surge_on[s] = !self.surge_on[s];
         let t = if self.surge_on[s] { sg.duration.sample(&mut self.rng_surge[s]) } else { sg.every.sample(&mut self.rng_surge[s]) };
         self.queue.set(slot, self.now + t);
-        self.mark_dirty();
+        self.mark_rates_changed();
         if self.accounting == Accounting::PerRequest {
             self.schedule_arrival(class);
         }
@@ -723,7 +775,6 @@ impl<'m> Engine<'m> {
     /// Settles a change of component `c`'s effective state: first through every component that
     /// depends on it, then through the routes that use any component that changed.
     fn component_changed(&mut self, c: usize) {
-        self.mark_dirty();
         self.changed.clear();
         self.comp_stack.push(c as u32);
         while let Some(c) = self.comp_stack.pop() {
@@ -760,6 +811,7 @@ impl<'m> Engine<'m> {
         }
         for k in 0..self.changed.len() {
             let c = self.changed[k] as usize;
+            self.mark_component(c);
             let up = self.blocked[c] == 0;
             for &(node, pos) in self.plan.comp_refs.row(c) {
                 self.pending.push(Reverse((node, pos, up)));
@@ -822,12 +874,12 @@ impl<'m> Engine<'m> {
         } else {
             self.rotation[m] = false;
         }
-        self.mark_dirty();
+        self.mark_arch(self.plan.node_arch[bp.node as usize] as usize);
     }
 
     /// Queues the parents of node `n` and tells accounting if `n` is a class root.
     fn node_changed(&mut self, n: usize) {
-        self.mark_dirty();
+        self.mark_arch(self.plan.node_arch[n] as usize);
         let up = self.node_up[n];
         let acc = self.plan.node_account[n];
         if acc != NONE && !self.plan.arch_requests[self.plan.node_arch[n] as usize] {
@@ -883,7 +935,7 @@ impl<'m> Engine<'m> {
         let target = self.failover[f].target();
         if target != self.target[f] {
             self.target[f] = target;
-            self.mark_dirty();
+            self.mark_arch(self.plan.node_arch[self.plan.failovers[f].node as usize] as usize);
         }
         let now_serving = match self.failover[f] {
             Failover::Serving(i) => i,
@@ -981,12 +1033,34 @@ impl<'m> Engine<'m> {
 
     // ---- requests ----------------------------------------------------------------------------
 
-    /// Every architecture's walks must be computed again.
-    fn mark_dirty(&mut self) {
+    /// Only the class rates changed: walks hold unless loads cross a capacity.
+    fn mark_rates_changed(&mut self) {
         if let Some(r) = self.requests.as_mut() {
-            r.stale.fill(true);
+            r.rates_changed = true;
+            r.dirty = true;
+        }
+    }
+
+    /// Architecture `arch`'s walks must be computed again.
+    fn mark_arch(&mut self, arch: usize) {
+        if let Some(r) = self.requests.as_mut() {
+            r.stale[arch] = true;
+            r.forget[arch] = true;
             r.dirty = true;
             r.inputs_changed = true;
+        }
+    }
+
+    /// Component `c` changed (state, capacity or answers): the walks of the architectures that
+    /// depend on it must be computed again.
+    fn mark_component(&mut self, c: usize) {
+        if let Some(r) = self.requests.as_mut() {
+            for &a in &r.comp_archs[c] {
+                r.stale[a as usize] = true;
+                r.forget[a as usize] = true;
+                r.dirty = true;
+                r.inputs_changed = true;
+            }
         }
     }
 
@@ -997,7 +1071,8 @@ impl<'m> Engine<'m> {
         cls.rate * self.accounts.multiplier(c, self.now) * surge
     }
 
-    /// The fast mode tallies the expected requests of `[tallied, t]` from the current walks.
+    /// The fast mode counts the expected requests of `[tallied, t]`; they follow the current
+    /// walks, and are added to the tallies when a walk changes ([`Engine::flush`]).
     fn tally_until(&mut self, t: f64) {
         let Some(r) = self.requests.as_mut() else { return };
         let end = t.min(self.accounts.horizon());
@@ -1007,18 +1082,24 @@ impl<'m> Engine<'m> {
         let start = r.tallied_until;
         r.tallied_until = end;
         let ncls = self.model.classes.len();
+        for (c, cls) in self.model.classes.iter().enumerate() {
+            let surge = self.plan.surges.iter().zip(&self.surge_on).find(|((k, _), on)| *k as usize == c && **on).map_or(1.0, |_| cls.surges.as_ref().map_or(1.0, |s| s.factor));
+            r.interval_requests[c] = cls.rate * surge * self.accounts.weight_between(c, start, end);
+        }
         for &a in &self.plan.archs {
-            if !self.plan.arch_requests[a] {
-                continue;
+            if self.plan.arch_requests[a] {
+                for c in 0..ncls {
+                    r.unflushed[a * ncls + c] += r.interval_requests[c];
+                }
             }
-            for c in 0..ncls {
-                let acc = a * ncls + c;
-                let cls = &self.model.classes[c];
-                let surge = self.plan.surges.iter().zip(&self.surge_on).find(|((k, _), on)| *k as usize == c && **on).map_or(1.0, |_| cls.surges.as_ref().map_or(1.0, |s| s.factor));
-                let n = cls.rate * surge * self.accounts.weight_between(c, start, end);
-                let walk = &r.walker.classes[acc];
-                self.accounts.tallies[acc].add_expected(n, walk);
-            }
+        }
+    }
+
+    /// Adds the requests counted for architecture `arch` to its tallies, with its current walks.
+    fn flush(tallies: &mut [Tally], unflushed: &mut [f64], walks: &[ClassWalk], arch: usize, ncls: usize) {
+        for acc in arch * ncls..(arch + 1) * ncls {
+            tallies[acc].add_expected(unflushed[acc], &walks[acc]);
+            unflushed[acc] = 0.0;
         }
     }
 
@@ -1031,20 +1112,29 @@ impl<'m> Engine<'m> {
         // Taken out while the walks read the rest of the engine.
         let Some(mut r) = self.requests.take() else { return };
         r.dirty = false;
-        if r.inputs_changed {
-            r.inputs_changed = false;
+        if r.inputs_changed || r.rates_changed {
             for c in 0..self.model.classes.len() {
                 r.class_rate[c] = self.class_rate(c);
             }
-            self.capacities(&mut r.capacity, &mut r.silent);
-            r.walker.forget();
         }
+        if r.inputs_changed {
+            self.capacities(&mut r.capacity, &mut r.silent);
+            for a in 0..r.forget.len() {
+                if r.forget[a] {
+                    r.walker.forget(a);
+                }
+            }
+            r.forget.fill(false);
+        }
+        let rescale = r.rates_changed && !r.inputs_changed;
+        r.inputs_changed = false;
+        r.rates_changed = false;
         for (k, b) in r.breakers.iter().enumerate() {
             r.permitted[k] = b.permitted();
         }
         let ncls = self.model.classes.len();
         for &a in &self.plan.archs {
-            if !self.plan.arch_requests[a] || !r.stale[a] {
+            if !self.plan.arch_requests[a] || !(r.stale[a] || rescale) {
                 continue;
             }
             let view = View {
@@ -1057,6 +1147,12 @@ impl<'m> Engine<'m> {
                 rotation: &self.rotation,
                 class_rate: &r.class_rate,
             };
+            r.refreshed[a] = true;
+            if !r.stale[a] && r.walker.rescale(&view, a) {
+                // Only the rates changed and the walks hold: just the breakers' calls follow.
+                continue;
+            }
+            Self::flush(&mut self.accounts.tallies, &mut r.unflushed, &r.walker.classes, a, ncls);
             r.walker.evaluate(&view, a);
             for c in 0..ncls {
                 let acc = a * ncls + c;
@@ -1069,7 +1165,7 @@ impl<'m> Engine<'m> {
         }
         if self.accounting == Accounting::Fast {
             for k in 0..r.breakers.len() {
-                if !r.stale[r.breaker_arch[k] as usize] {
+                if !r.refreshed[r.breaker_arch[k] as usize] {
                     continue;
                 }
                 let calls = r.walker.breakers[k];
@@ -1084,6 +1180,7 @@ impl<'m> Engine<'m> {
             }
         }
         r.stale.fill(false);
+        r.refreshed.fill(false);
         self.requests = Some(r);
     }
 

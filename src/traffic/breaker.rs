@@ -212,7 +212,9 @@ impl Breaker {
         }
         self.state = state;
         self.epoch += 1;
-        self.ring.iter_mut().for_each(|b| *b = (0, 0));
+        if self.calls > 0 {
+            self.ring.iter_mut().for_each(|b| *b = (0, 0));
+        }
         self.calls = 0;
         self.failures = 0;
         self.stretch = None;
@@ -226,6 +228,11 @@ impl Breaker {
     fn roll(&mut self, t: f64) {
         let s = t.floor() as i64;
         if s <= self.second {
+            return;
+        }
+        if self.calls == 0 {
+            // An empty window: every second is empty already.
+            self.second = s;
             return;
         }
         let steps = (s - self.second).min(self.width);

@@ -62,7 +62,7 @@ pub struct Atom {
 }
 
 /// The distribution of a class's requests in the current state.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct ClassWalk {
     /// Probability of each outcome (index = `Outcome as usize`).
     pub p: [f64; 6],
@@ -70,6 +70,20 @@ pub struct ClassWalk {
     pub extra_attempts: f64,
     /// Latency distribution over all requests: (seconds, probability).
     pub latency: Vec<(f64, f64)>,
+}
+
+// By hand, so that `clone_from` reuses the latency buffer (walks are copied at every event
+// that changes them).
+impl Clone for ClassWalk {
+    fn clone(&self) -> Self {
+        ClassWalk { p: self.p, extra_attempts: self.extra_attempts, latency: self.latency.clone() }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.p = source.p;
+        self.extra_attempts = source.extra_attempts;
+        self.latency.clone_from(&source.latency);
+    }
 }
 
 impl ClassWalk {
@@ -122,21 +136,25 @@ pub struct View<'a> {
 }
 
 /// Computes walks; keeps its buffers between calls.
+///
+/// A walk is computed per request: the outcome distribution, the requests each component
+/// receives and the calls each breaker sees, per request of each class. Rates multiply these
+/// afterwards, so when only the rates change (the hour of the day, a surge) a walk still holds
+/// unless the loads cross a capacity ([`Walker::rescale`]).
 pub struct Walker<'m> {
     model: &'m Model,
     plan: &'m Plan,
     hang: Vec<bool>,
-    /// Per component: load in the current architecture (requests per second).
+    ncls: usize,
+    ncomp: usize,
+    /// Per component: load in the architecture being walked (requests per second).
     load: Vec<f64>,
-    /// Per architecture (model index) and component: fraction of requests shed as overloaded,
-    /// from the architecture's last `evaluate`.
-    overload: Vec<f64>,
-    /// The architecture being walked.
+    /// The architecture and class being walked.
     arch: usize,
-    /// Per breaker: (calls, failing calls, failing calls × delay), per second.
-    calls: Vec<(f64, f64, f64)>,
+    class: usize,
+    /// Per architecture (model index): what its last walks found.
+    state: Vec<ArchWalks>,
     tracking: bool,
-    rate: f64,
     deadline: f64,
     extra: f64,
     /// Spare atom buffers: the walk recurses once per node and each level returns its atoms in
@@ -150,24 +168,52 @@ pub struct Walker<'m> {
     capacitated: bool,
     /// Per architecture (model index): its breakers.
     arch_breakers: Vec<Vec<usize>>,
+    /// Per breaker: its position among its architecture's breakers.
+    breaker_slot: Vec<usize>,
     /// Per architecture: walks computed since the last [`Walker::forget`], by which of its
     /// breakers let calls through (the first `remembered[arch]` entries are valid). When only
     /// breakers change, as they do many times over a long outage, the walks repeat.
-    memo: Vec<Vec<Memo>>,
+    memo: Vec<Vec<ArchWalks>>,
     remembered: Vec<usize>,
-    /// The result of the last `evaluate`, per class (model order).
+    /// The result of the last `evaluate`, per architecture and class (`arch × classes + class`).
     pub classes: Vec<ClassWalk>,
     /// The calls of every breaker after the last `evaluate` of each architecture.
     pub breakers: Vec<BreakerCalls>,
 }
 
-/// Walks of one architecture for one combination of its breakers' states.
-#[derive(Clone, Debug, Default)]
-struct Memo {
+/// What the walks of one architecture found, per request of each class.
+#[derive(Debug, Default)]
+struct ArchWalks {
+    /// Which of its breakers let calls through (bits), when remembered.
     permitted: u64,
+    /// The class rates the walks were computed at.
+    rates: Vec<f64>,
+    /// Per class.
     classes: Vec<ClassWalk>,
-    breakers: Vec<BreakerCalls>,
+    /// Per class and component: requests reaching the component per request of the class.
+    unit_load: Vec<f64>,
+    /// Per class and breaker of the architecture: (calls, failing calls, failing calls × the
+    /// time their failure takes to be known) per request of the class.
+    unit_calls: Vec<(f64, f64, f64)>,
+    /// Per component: fraction of its requests shed as overloaded.
     overload: Vec<f64>,
+}
+
+impl Clone for ArchWalks {
+    fn clone(&self) -> Self {
+        let mut copy = ArchWalks::default();
+        copy.clone_from(self);
+        copy
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.permitted = source.permitted;
+        self.rates.clone_from(&source.rates);
+        self.classes.clone_from(&source.classes);
+        self.unit_load.clone_from(&source.unit_load);
+        self.unit_calls.clone_from(&source.unit_calls);
+        self.overload.clone_from(&source.overload);
+    }
 }
 
 /// How many breaker combinations are remembered per architecture.
@@ -187,6 +233,21 @@ const EPS: f64 = 1e-12;
 
 fn atom_order(a: &Atom, b: &Atom) -> std::cmp::Ordering {
     a.outcome.cmp(&b.outcome).then(a.latency.total_cmp(&b.latency))
+}
+
+/// Whether walks computed at `w.rates` hold at the rates of `view`: the same rates, or nothing
+/// shed then and no load above a capacity now.
+fn holds_at(w: &ArchWalks, view: &View<'_>, ncomp: usize) -> bool {
+    if w.rates == view.class_rate {
+        return true;
+    }
+    if w.overload.iter().any(|&o| o > 0.0) {
+        return false;
+    }
+    (0..ncomp).all(|c| {
+        let cap = view.capacity[c];
+        !cap.is_finite() || view.class_rate.iter().enumerate().map(|(ci, r)| r * w.unit_load[ci * ncomp + c]).sum::<f64>() <= cap
+    })
 }
 
 /// Sorts atoms and adds up those with the same outcome and latency, dropping empty ones.
@@ -214,79 +275,126 @@ fn merge(atoms: &mut Vec<Atom>) {
 impl<'m> Walker<'m> {
     /// A walker for one world.
     pub fn new(model: &'m Model, plan: &'m Plan) -> Self {
+        let (ncls, ncomp) = (model.classes.len(), model.components.len());
+        let arch_breakers: Vec<Vec<usize>> = (0..model.architectures.len())
+            .map(|a| (0..plan.breakers.len()).filter(|&k| plan.node_arch[plan.failovers[plan.breakers[k].failover as usize].node as usize] as usize == a).collect())
+            .collect();
+        let state = arch_breakers
+            .iter()
+            .map(|ks| ArchWalks {
+                permitted: 0,
+                rates: vec![0.0; ncls],
+                classes: vec![ClassWalk::default(); ncls],
+                unit_load: vec![0.0; ncls * ncomp],
+                unit_calls: vec![(0.0, 0.0, 0.0); ncls * ks.len()],
+                overload: vec![0.0; ncomp],
+            })
+            .collect();
+        let mut breaker_slot = vec![0; plan.breakers.len()];
+        for ks in &arch_breakers {
+            for (j, &k) in ks.iter().enumerate() {
+                breaker_slot[k] = j;
+            }
+        }
         Walker {
             model,
             plan,
             hang: model.components.iter().map(|c| c.hang).collect(),
-            load: vec![0.0; model.components.len()],
-            overload: vec![0.0; model.components.len() * model.architectures.len()],
+            ncls,
+            ncomp,
+            load: vec![0.0; ncomp],
             arch: 0,
-            calls: vec![(0.0, 0.0, 0.0); plan.breakers.len()],
+            class: 0,
+            state,
             tracking: false,
-            rate: 0.0,
             deadline: f64::INFINITY,
             extra: 0.0,
             pool: Vec::new(),
             attempts: Vec::new(),
             tallies: Vec::new(),
             capacitated: model.components.iter().any(|c| c.capacity.is_some()),
-            arch_breakers: (0..model.architectures.len())
-                .map(|a| (0..plan.breakers.len()).filter(|&k| plan.node_arch[plan.failovers[plan.breakers[k].failover as usize].node as usize] as usize == a).collect())
-                .collect(),
+            arch_breakers,
+            breaker_slot,
             memo: vec![Vec::new(); model.architectures.len()],
             remembered: vec![0; model.architectures.len()],
-            classes: vec![ClassWalk::default(); model.classes.len() * model.architectures.len()],
+            classes: vec![ClassWalk::default(); ncls * model.architectures.len()],
             breakers: vec![BreakerCalls::default(); plan.breakers.len()],
         }
     }
 
-    /// Forgets the walks remembered: something other than a breaker changed.
-    pub fn forget(&mut self) {
-        self.remembered.fill(0);
+    /// Forgets the walks remembered for `arch`: something other than breakers and rates changed.
+    pub fn forget(&mut self, arch: usize) {
+        self.remembered[arch] = 0;
     }
 
     /// Computes the walks of every class of architecture `arch` (a model index) in the state
     /// `view`, into `classes[arch × classes + class]` and `breakers`. Unless [`Walker::forget`]
-    /// was called since, only breakers may have changed from one call to the next.
+    /// was called since, only breakers and rates may have changed from one call to the next.
     pub fn evaluate(&mut self, view: &View<'_>, arch: usize) {
-        let ncls = self.model.classes.len();
         let key = self.permitted_key(view, arch);
         if let Some(key) = key {
-            let found = self.memo[arch][..self.remembered[arch]].iter().position(|m| m.permitted == key);
+            let found = self.memo[arch][..self.remembered[arch]].iter().position(|m| m.permitted == key && holds_at(m, view, self.ncomp));
             if let Some(i) = found {
-                let m = &self.memo[arch][i];
-                for (w, saved) in self.classes[arch * ncls..(arch + 1) * ncls].iter_mut().zip(&m.classes) {
-                    w.clone_from(saved);
-                }
-                for (&k, &calls) in self.arch_breakers[arch].iter().zip(&m.breakers) {
-                    self.breakers[k] = calls;
-                }
-                let n = self.model.components.len();
-                self.overload[arch * n..(arch + 1) * n].copy_from_slice(&m.overload);
+                let (state, memo) = (&mut self.state[arch], &self.memo[arch][i]);
+                state.clone_from(memo);
+                self.publish(view, arch);
                 return;
             }
         }
         self.compute(view, arch);
+        self.publish(view, arch);
         if let Some(key) = key {
             if self.remembered[arch] == MEMO_SLOTS {
                 self.remembered[arch] = 0;
             }
             let i = self.remembered[arch];
             if self.memo[arch].len() <= i {
-                self.memo[arch].push(Memo::default());
+                self.memo[arch].push(ArchWalks::default());
             }
-            let m = &mut self.memo[arch][i];
-            m.permitted = key;
-            m.classes.resize(ncls, ClassWalk::default());
-            for (saved, w) in m.classes.iter_mut().zip(&self.classes[arch * ncls..(arch + 1) * ncls]) {
-                saved.clone_from(w);
-            }
-            m.breakers.clear();
-            m.breakers.extend(self.arch_breakers[arch].iter().map(|&k| self.breakers[k]));
-            let n = self.model.components.len();
-            m.overload.clear();
-            m.overload.extend_from_slice(&self.overload[arch * n..(arch + 1) * n]);
+            self.state[arch].permitted = key;
+            let (state, memo) = (&self.state[arch], &mut self.memo[arch][i]);
+            memo.clone_from(state);
             self.remembered[arch] = i + 1;
+        }
+    }
+
+    /// The class rates changed, nothing else: keeps the walks of `arch` if they still hold
+    /// (nothing was shed before and nothing is now) and updates its breakers' calls. Returns
+    /// false if the architecture must be evaluated again.
+    pub fn rescale(&mut self, view: &View<'_>, arch: usize) -> bool {
+        if !holds_at(&self.state[arch], view, self.ncomp) {
+            return false;
+        }
+        self.publish_calls(view, arch);
+        true
+    }
+
+    /// Copies an architecture's walks to the outputs, with its breakers' calls.
+    fn publish(&mut self, view: &View<'_>, arch: usize) {
+        let ncls = self.ncls;
+        for (w, saved) in self.classes[arch * ncls..(arch + 1) * ncls].iter_mut().zip(&self.state[arch].classes) {
+            w.clone_from(saved);
+        }
+        self.publish_calls(view, arch);
+    }
+
+    /// An architecture's breakers' calls at the current rates.
+    fn publish_calls(&mut self, view: &View<'_>, arch: usize) {
+        let st = &self.state[arch];
+        let ks = &self.arch_breakers[arch];
+        for (j, &k) in ks.iter().enumerate() {
+            let (mut calls, mut fails, mut delay) = (0.0, 0.0, 0.0);
+            for (ci, rate) in view.class_rate.iter().enumerate() {
+                let (c, f, d) = st.unit_calls[ci * ks.len() + j];
+                calls += rate * c;
+                fails += rate * f;
+                delay += rate * d;
+            }
+            self.breakers[k] = BreakerCalls {
+                rate: calls,
+                p_fail: if calls > 0.0 { (fails / calls).clamp(0.0, 1.0) } else { 0.0 },
+                fail_delay: if fails > 0.0 { delay / fails } else { 0.0 },
+            };
         }
     }
 
@@ -304,22 +412,25 @@ impl<'m> Walker<'m> {
         let Some(pos) = self.plan.arch_position(arch) else { return };
         let a = &self.model.architectures[arch];
         let base = self.plan.arch_first_node[pos];
-        let ncls = self.model.classes.len();
-        let ncomp = self.model.components.len();
+        let (ncls, ncomp) = (self.ncls, self.ncomp);
         self.arch = arch;
+        self.state[arch].rates.copy_from_slice(view.class_rate);
         // Overload as a fixed point: loads from the current guess, shedding from the loads.
-        let shed = arch * ncomp..(arch + 1) * ncomp;
-        self.overload[shed.clone()].fill(0.0);
+        self.state[arch].overload.fill(0.0);
         let rounds = if self.capacitated { 200 } else { 0 };
         for _ in 0..rounds {
-            self.load.iter_mut().for_each(|l| *l = 0.0);
             self.tracking = false;
+            self.state[arch].unit_load.fill(0.0);
             for (ci, cls) in self.model.classes.iter().enumerate() {
                 let atoms = self.walk_class(view, cls, ci, base + a.class_roots[ci] as u32);
                 self.recycle(atoms);
             }
+            let st = &mut self.state[arch];
+            for c in 0..ncomp {
+                self.load[c] = (0..ncls).map(|ci| view.class_rate[ci] * st.unit_load[ci * ncomp + c]).sum();
+            }
             let mut change: f64 = 0.0;
-            for (c, o) in self.overload[shed.clone()].iter_mut().enumerate() {
+            for (c, o) in st.overload.iter_mut().enumerate() {
                 let cap = view.capacity[c];
                 let load = self.load[c];
                 let new = if cap.is_finite() && load > cap { 1.0 - cap / load } else { 0.0 };
@@ -332,17 +443,11 @@ impl<'m> Walker<'m> {
         }
         // The final pass, with the loads settled, records everything.
         self.tracking = true;
-        for fo in &self.plan.failovers {
-            if self.plan.node_arch[fo.node as usize] as usize == arch && fo.first_breaker != NONE {
-                let m = self.plan.node_members.row(fo.node as usize).len();
-                for k in 0..m {
-                    self.calls[fo.first_breaker as usize + k] = (0.0, 0.0, 0.0);
-                }
-            }
-        }
+        self.state[arch].unit_load.fill(0.0);
+        self.state[arch].unit_calls.fill((0.0, 0.0, 0.0));
         for (ci, cls) in self.model.classes.iter().enumerate() {
             let atoms = self.walk_class(view, cls, ci, base + a.class_roots[ci] as u32);
-            let w = &mut self.classes[arch * ncls + ci];
+            let w = &mut self.state[arch].classes[ci];
             w.p = [0.0; 6];
             w.latency.clear();
             for at in &atoms {
@@ -360,18 +465,6 @@ impl<'m> Walker<'m> {
                 }
             });
             self.recycle(atoms);
-        }
-        for (k, b) in self.plan.breakers.iter().enumerate() {
-            let fo = &self.plan.failovers[b.failover as usize];
-            if self.plan.node_arch[fo.node as usize] as usize != arch {
-                continue;
-            }
-            let (calls, fails, delay) = self.calls[k];
-            self.breakers[k] = BreakerCalls {
-                rate: calls,
-                p_fail: if calls > 0.0 { (fails / calls).clamp(0.0, 1.0) } else { 0.0 },
-                fail_delay: if fails > 0.0 { delay / fails } else { 0.0 },
-            };
         }
     }
 
@@ -392,7 +485,7 @@ impl<'m> Walker<'m> {
     }
 
     fn walk_class(&mut self, view: &View<'_>, cls: &TrafficClass, ci: usize, root: u32) -> Vec<Atom> {
-        self.rate = view.class_rate[ci];
+        self.class = ci;
         self.deadline = cls.timeout.unwrap_or(f64::INFINITY);
         self.extra = 0.0;
         let mut atoms = self.node(view, NODE_BIT | root, 0.0, self.deadline, 1.0);
@@ -427,8 +520,9 @@ impl<'m> Walker<'m> {
         if view.blocked[c] > 0 {
             return if self.hang[c] { self.single(Outcome::Timeout, until.min(self.deadline)) } else { self.single(Outcome::Fast, elapsed) };
         }
-        self.load[c] += self.rate * mass;
-        let over = self.overload[self.arch * self.model.components.len() + c];
+        let st = &mut self.state[self.arch];
+        st.unit_load[self.class * self.ncomp + c] += mass;
+        let over = st.overload[c];
         let silent = view.silent[c];
         let mut out = self.buffer();
         if over > 0.0 {
@@ -592,7 +686,7 @@ impl<'m> Walker<'m> {
                 return if self.hang[c] { (Outcome::Timeout, until.min(self.deadline)) } else { (Outcome::Fast, t) };
             }
             let u: f64 = rng.random();
-            return if u < self.overload[self.arch * self.model.components.len() + c] {
+            return if u < self.state[self.arch].overload[c] {
                 (Outcome::Overload, t)
             } else if rng.random::<f64>() < view.silent[c] {
                 (Outcome::Wrong, t)
@@ -728,13 +822,15 @@ impl<'m> Walker<'m> {
             let attempt_until = (t + fo.attempt_timeout).min(until);
             let sub = self.node(view, members[idx], t, attempt_until, mass * p);
             if self.tracking && fo.first_breaker != NONE {
-                let calls = &mut self.calls[fo.first_breaker as usize + idx];
-                let rate = self.rate * mass * p;
-                calls.0 += rate;
+                let k = fo.first_breaker as usize + idx;
+                let slot = self.class * self.arch_breakers[self.arch].len() + self.breaker_slot[k];
+                let calls = &mut self.state[self.arch].unit_calls[slot];
+                let share = mass * p;
+                calls.0 += share;
                 for a in &sub {
                     if !a.outcome.served() {
-                        calls.1 += rate * a.p;
-                        calls.2 += rate * a.p * (a.latency - t);
+                        calls.1 += share * a.p;
+                        calls.2 += share * a.p * (a.latency - t);
                     }
                 }
             }
