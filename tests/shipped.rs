@@ -7,7 +7,7 @@ use relsim::model::dist::Dist;
 use relsim::model::{Model, NodeKind};
 use relsim::scenario::load;
 
-const SHIPPED: [&str; 3] = ["single-provider", "gateway-failover", "multicloud"];
+const SHIPPED: [&str; 4] = ["single-provider", "gateway-failover", "multicloud", "claude-2026-03-02"];
 
 fn model(name: &str) -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"));
@@ -61,6 +61,24 @@ fn multicloud_compares_the_three_designs_the_issue_asks_for() {
     assert!(avail("gateway-failover", "api") > avail("single-provider", "api"));
 }
 
+#[test]
+fn claude_login_outages_take_web_down_but_not_the_api() {
+    let m = model("claude-2026-03-02");
+    let s = relsim::simulate(&Model { replications: 200, ..m }, Some(2)).unwrap();
+    let class = |arch: &str, class: &str| s.architectures.iter().find(|a| a.name == arch).unwrap().classes.iter().find(|c| c.name == class).unwrap().clone();
+    let (web_direct, web_gateway) = (class("direct", "web"), class("gateway", "web"));
+    // The browser path is the same in both designs, on the same component histories.
+    assert_eq!(web_direct.availability.mean, web_gateway.availability.mean);
+    // Identity outages start web outages and never API ones.
+    let share = |c: &relsim::stats::summary::ClassSummary, comp: &str| c.importance.iter().find(|i| i.component == comp).and_then(|i| i.downtime_share.mean).unwrap_or(0.0);
+    assert!(share(&web_direct, "claude-identity") > 0.02, "identity causes web downtime");
+    assert_eq!(share(&class("direct", "api"), "claude-identity"), 0.0, "the API does not go through identity");
+    // A gateway helps the API, and only the API.
+    let avail = |c: &relsim::stats::summary::ClassSummary| c.availability.mean.unwrap();
+    assert!(avail(&class("gateway", "api")) > avail(&class("direct", "api")) + 0.01);
+    assert!(avail(&class("direct", "api")) > avail(&web_direct));
+}
+
 fn lognormal_median_hours(m: &Model, component: &str) -> (f64, f64) {
     match &m.components.iter().find(|c| c.name == component).unwrap().processes[0].repair {
         Dist::LogNormal { mu, sigma } => (mu.exp() / 3600.0, *sigma),
@@ -111,25 +129,37 @@ fn shared_data() -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-/// Recovery times (first stage to resolved, hours) of incidents that affected `service`.
-fn recoveries(path: &Path, service: &str) -> Vec<f64> {
+/// Incidents that affected `service` and not `unless`: (first stage, recovery hours from the
+/// first stage to resolved), for those with both.
+fn incidents(path: &Path, service: &str, unless: Option<&str>) -> Vec<(f64, f64)> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let headers = r.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let (svc, resolved) = (col(service), col("resolved_timestamp"));
+    let other = unless.map(col);
     let stages = [col("investigating_timestamp"), col("identified_timestamp"), col("monitoring_timestamp")];
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.unwrap();
-        if &rec[svc] != "1" {
+        if &rec[svc] != "1" || other.is_some_and(|o| &rec[o] == "1") {
             continue;
         }
         let first = stages.iter().filter_map(|&i| timestamp(&rec[i])).fold(f64::INFINITY, f64::min);
         if let (true, Some(end)) = (first.is_finite(), timestamp(&rec[resolved])) {
-            out.push((end - first) / 3600.0);
+            out.push((first, (end - first) / 3600.0));
         }
     }
     out
+}
+
+/// Median and sigma of ln-hours of recovery times.
+fn lognormal_fit(mut d: Vec<f64>) -> (f64, f64) {
+    d.sort_by(f64::total_cmp);
+    let median = if d.len() % 2 == 1 { d[d.len() / 2] } else { (d[d.len() / 2 - 1] + d[d.len() / 2]) / 2.0 };
+    let logs: Vec<f64> = d.iter().filter(|&&x| x > 0.0).map(|x| x.ln()).collect();
+    let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+    let sigma = (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / logs.len() as f64).sqrt();
+    (median, sigma)
 }
 
 #[test]
@@ -138,19 +168,26 @@ fn calibration_matches_the_incident_data() {
         eprintln!("skipped: ../shared/data/llm-incidents-2024 is not present");
         return;
     };
+    let check = |m: &Model, component: &str, service: &str, unless: Option<&str>, count: usize| {
+        let found = incidents(&path, service, unless);
+        assert_eq!(found.len(), count, "{service}: incidents with a first stage and a resolution");
+        let (median, sigma) = lognormal_fit(found.iter().map(|x| x.1).collect());
+        let (model_median, model_sigma) = lognormal_median_hours(m, component);
+        assert!((model_median - median).abs() / median < 0.01, "{component}: data median {median} h, scenario {model_median} h");
+        assert!((model_sigma - sigma).abs() < 0.01, "{component}: data sigma {sigma}, scenario {model_sigma}");
+        found
+    };
     let m = model("multicloud");
-    for (service, provider, count) in [("api.anthropic.com", "anthropic-api", 72), ("API", "openai-api", 222)] {
-        let mut d = recoveries(&path, service);
-        assert_eq!(d.len(), count, "{service}: incidents with a first stage and a resolution");
-        d.sort_by(f64::total_cmp);
-        let median = if d.len() % 2 == 1 { d[d.len() / 2] } else { (d[d.len() / 2 - 1] + d[d.len() / 2]) / 2.0 };
-        let logs: Vec<f64> = d.iter().filter(|&&x| x > 0.0).map(|x| x.ln()).collect();
-        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-        let sigma = (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / logs.len() as f64).sqrt();
-        let (model_median, model_sigma) = lognormal_median_hours(&m, provider);
-        assert!((model_median - median).abs() / median < 0.01, "{provider}: data median {median} h, scenario {model_median} h");
-        assert!((model_sigma - sigma).abs() < 0.01, "{provider}: data sigma {sigma}, scenario {model_sigma}");
-    }
+    check(&m, "anthropic-api", "api.anthropic.com", None, 72);
+    check(&m, "openai-api", "API", None, 222);
+    // The claude.ai surface alone: incidents on claude.ai that did not touch the API.
+    let m = model("claude-2026-03-02");
+    let web = check(&m, "claude-web", "claude.ai", Some("api.anthropic.com"), 22);
+    let (first, last) = web.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x.0), b.max(x.0)));
+    let mean_gap_days = (last - first) / (web.len() - 1) as f64 / 86_400.0;
+    let failure = &m.components.iter().find(|c| c.name == "claude-web").unwrap().processes[0].failure;
+    let model_days = failure.mean() / 86_400.0;
+    assert!((model_days - mean_gap_days).abs() / mean_gap_days < 0.03, "claude-web: data {mean_gap_days} days between incidents, scenario {model_days}");
 }
 
 #[test]
