@@ -193,6 +193,10 @@ fn report_input_error(e: &InputError) {
     }
 }
 
+/// Requests above which `--per-request` warns that it will take very long (at some ten million
+/// requests a second, this is minutes).
+const PER_REQUEST_WARNING: f64 = 1e9;
+
 fn validate(args: ValidateArgs) -> i32 {
     let loaded = match load(&args.scenario) {
         Ok(l) => l,
@@ -322,6 +326,20 @@ fn run(args: RunArgs) -> i32 {
             format_duration(model.horizon),
             model.seed
         );
+    }
+    if args.per_request {
+        // Drawing every request is meant for checking the fast mode at low rates; say up front
+        // when it cannot finish in any reasonable time. (Warnings show even with --quiet.)
+        let requests = model.total_rate() * model.horizon * model.replications as f64;
+        if requests > PER_REQUEST_WARNING {
+            eprintln!(
+                "warning: --per-request draws every request: about {requests:.1e} here ({}/s × {} × {} replications), which takes hours or more\n  = help: it is meant to check the fast mode at low rates, for example --set traffic.{}.rate=5/s --reps 200",
+                model.total_rate(),
+                format_duration(model.horizon),
+                model.replications,
+                model.classes.first().map_or("CLASS", |c| c.name.as_str())
+            );
+        }
     }
     let started = Instant::now();
     let done = AtomicU64::new(0);

@@ -252,6 +252,12 @@ fn bad_deploys_take_a_service_down() {
     let f = one(&simulate(&degraded, Accounting::Fast), "one");
     assert_covers("availability with degraded deploys", &f.availability, 1.0, 1e-9);
     assert_covers("shed while degraded", &f.overloaded_requests, down * 0.6, 0.005);
+    // Both accountings agree, on the short horizon where drawing every request is cheap.
+    let (fast, per) = both(&text);
+    agree("request success with bad deploys", &one(&fast, "one").request_success, &one(&per, "one").request_success);
+    let short_degraded = degraded.replace("\"100d\"", "\"6h\"").replace("replications = 100", "replications = 200");
+    let (fast, per) = both(&short_degraded);
+    agree("shed while degraded", &one(&fast, "one").overloaded_requests, &one(&per, "one").overloaded_requests);
 }
 
 /// Breakers: without retries, requests to a failed first member fail until its breaker opens;

@@ -61,7 +61,7 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
                 opts.push("cold standby".to_string());
             }
             if f.retries > 0 {
-                opts.push(format!("{} retries", f.retries));
+                opts.push(format!("{} {}", f.retries, if f.retries == 1 { "retry" } else { "retries" }));
             }
             if let Some(t) = f.timeout {
                 opts.push(format!("attempt timeout {}", format_duration(t)));
@@ -130,7 +130,7 @@ fn scenario_section(model: &Model) -> String {
                 if c.count > 1 { format!("{} of {}", c.need, c.count) } else { "1".to_string() },
                 each(&|p| p.failure.describe()),
                 each(&|p| p.repair.describe()),
-                each(&|p| p.detect.as_ref().map(|d| d.describe()).unwrap_or_default()),
+                if c.processes.iter().any(|p| p.detect.is_some()) { each(&|p| p.detect.as_ref().map(|d| d.describe()).unwrap_or_else(|| "—".to_string())) } else { String::new() },
                 deps.join(", "),
                 c.crew.map(|k| format!("{} (size {})", model.crews[k].name, model.crews[k].size)).unwrap_or_default(),
                 notes.join("; "),
@@ -139,7 +139,8 @@ fn scenario_section(model: &Model) -> String {
         .collect();
     out.push_str(&md_table(&headers, &rows, usize::MAX));
     out.push_str("\n### Traffic\n\n");
-    let headers: Vec<String> = ["class", "rate", "daily profile", "cost per hour down"].iter().map(|s| s.to_string()).collect();
+    let headers: Vec<String> =
+        ["class", "rate", "daily profile", "surges", "timeout", "cost per hour down", "cost per failed request"].iter().map(|s| s.to_string()).collect();
     let rows: Vec<Vec<String>> = model
         .classes
         .iter()
@@ -148,7 +149,10 @@ fn scenario_section(model: &Model) -> String {
                 c.name.clone(),
                 format!("{}/s", c.rate),
                 if c.profile.is_some() { "yes".to_string() } else { "flat".to_string() },
+                c.surges.as_ref().map_or_else(|| "none".to_string(), |s| format!("×{} for {}, every {}", s.factor, s.duration.describe(), s.every.describe())),
+                c.timeout.map_or_else(|| "none".to_string(), format_duration),
                 thousands(c.cost_per_hour_down),
+                if c.cost_per_failed_request > 0.0 { format!("{}", c.cost_per_failed_request) } else { "0".to_string() },
             ]
         })
         .collect();
@@ -223,7 +227,7 @@ impl Exporter for MarkdownExporter {
         out.push_str("\nA component's share of downtime counts the outages that began with its failure. Birnbaum importance is the availability with the component always up minus with it always down.\n");
         out.push_str("\n## Totals per architecture\n\n");
         out.push_str(&md_table(&architecture_headers(s), &architecture_rows(s), 1));
-        out.push_str("\nTotal cost is the downtime cost of every class plus SLA credits paid.\n\n");
+        out.push_str("\nTotal cost is the downtime cost of every class, plus the cost of requests not answered rightly, plus SLA credits paid.\n\n");
         out.push_str("## Notes\n\n");
         out.push_str("- Intervals are ± half-widths at the confidence level above; MTTR median and p90 are over outages.\n");
         out.push_str("- Availability is by time, from an all-up start; an outage still open at the end of the horizon is followed to its end for MTTR.\n");
