@@ -269,6 +269,16 @@ pub fn duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     with_unit(ctx, node, path, "a duration", parse_duration, help)
 }
 
+/// Reads a duration that must be longer than zero; `example` is the fix offered otherwise.
+pub fn positive_duration(ctx: &mut Ctx, node: &Node, path: &str, example: &str) -> Option<f64> {
+    let v = duration(ctx, node, path)?;
+    if v <= 0.0 {
+        ctx.error(&node.origin, format!("{path}: must be longer than zero"), example);
+        return None;
+    }
+    Some(v)
+}
+
 /// Reads a rate string into events per second.
 pub fn rate(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     let help = format!("write a number per unit in quotes, for example \"2000/s\", \"30/min\", \"1/h\" (units: {UNIT_NAMES})");

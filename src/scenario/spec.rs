@@ -652,14 +652,7 @@ fn read_route(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Rou
                 None => 0,
             };
             let timeout = match t.get("timeout") {
-                Some(n) => {
-                    let v = reader::duration(ctx, n, &join(path, "timeout"))?;
-                    if v <= 0.0 {
-                        ctx.error(&n.origin, format!("{}: must be longer than zero", join(path, "timeout")), "write for example timeout = \"20s\"");
-                        return None;
-                    }
-                    Some(v)
-                }
+                Some(n) => Some(reader::positive_duration(ctx, n, &join(path, "timeout"), "write for example timeout = \"20s\"")?),
                 None => None,
             };
             let breaker = match t.get("breaker") {
@@ -739,14 +732,7 @@ fn read_breaker(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Breaker> {
     t.check_keys(ctx, BREAKER_KEYS, &[]);
     let positive_duration = |ctx: &mut Ctx, key: &str, default: f64| -> Option<f64> {
         match t.get(key) {
-            Some(n) => {
-                let v = reader::duration(ctx, n, &join(path, key))?;
-                if v <= 0.0 {
-                    ctx.error(&n.origin, format!("{}: must be longer than zero", join(path, key)), example);
-                    return None;
-                }
-                Some(v)
-            }
+            Some(n) => reader::positive_duration(ctx, n, &join(path, key), example),
             None => Some(default),
         }
     };
@@ -818,14 +804,7 @@ fn read_class(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Cla
         None => 0.0,
     };
     let timeout = match t.get("timeout") {
-        Some(n) => {
-            let v = reader::duration(ctx, n, &join(path, "timeout"))?;
-            if v <= 0.0 {
-                ctx.error(&n.origin, format!("{}: must be longer than zero", join(path, "timeout")), "write for example timeout = \"60s\"");
-                return None;
-            }
-            Some(v)
-        }
+        Some(n) => Some(reader::positive_duration(ctx, n, &join(path, "timeout"), "write for example timeout = \"60s\"")?),
         None => None,
     };
     let surges = match t.get("surges") {

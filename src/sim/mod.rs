@@ -20,9 +20,11 @@
 //! that takes down both members of a failover at once is therefore not seen as a switch-over.)
 //!
 //! In architectures with request-level behaviour (see `crate::traffic`), a class is available
-//! while a request could be answered; after every event that changes the state, the walk of
-//! each class is computed again, and the fast mode tallies the expected requests of each
-//! interval from it.
+//! while a request could be answered. An event marks stale only the architectures that depend
+//! on what it changed (a breaker, its own architecture); their walks are computed again, or
+//! found among those remembered for the same breaker states, or kept when only the rates changed
+//! and no load crosses a capacity. The fast mode counts the expected requests of each interval
+//! and adds them to the tallies with the walk they followed.
 //!
 //! The component loop does no I/O and, after the first replication on a thread, no heap
 //! allocation; the request walk reuses its buffers where it can.
@@ -185,6 +187,23 @@ struct Requests<'m> {
     rng_sample: Stream,
     /// Per breaker: the accounts whose route goes through its failover.
     breaker_accounts: Vec<Vec<u32>>,
+}
+
+/// What the request walk reads: the engine's state (`$e`) and its request-level state (`$r`),
+/// borrowed field by field so the breakers stay free to change.
+macro_rules! view {
+    ($e:expr, $r:expr) => {
+        View {
+            blocked: &$e.blocked,
+            capacity: &$r.capacity,
+            silent: &$r.silent,
+            node_up: &$e.node_up,
+            serving: &$e.target,
+            permitted: &$r.permitted,
+            rotation: &$e.rotation,
+            class_rate: &$r.class_rate,
+        }
+    };
 }
 
 /// The mutable state of the simulation, reused across replications on one thread.
@@ -1137,16 +1156,7 @@ impl<'m> Engine<'m> {
             if !self.plan.arch_requests[a] || !(r.stale[a] || rescale) {
                 continue;
             }
-            let view = View {
-                blocked: &self.blocked,
-                capacity: &r.capacity,
-                silent: &r.silent,
-                node_up: &self.node_up,
-                serving: &self.target,
-                permitted: &r.permitted,
-                rotation: &self.rotation,
-                class_rate: &r.class_rate,
-            };
+            let view = view!(self, r);
             r.refreshed[a] = true;
             if !r.stale[a] && r.walker.rescale(&view, a) {
                 // Only the rates changed and the walks hold: just the breakers' calls follow.
@@ -1170,13 +1180,7 @@ impl<'m> Engine<'m> {
                 }
                 let calls = r.walker.breakers[k];
                 r.breakers[k].set_calls(self.now, calls.rate, calls.p_fail, calls.fail_delay, &mut r.rng_breaker[k]);
-                let t = r.breakers[k].next_time();
-                let slot = self.plan.slot(Slot::Breaker(k));
-                if t.is_finite() {
-                    self.queue.set(slot, t.max(self.now));
-                } else {
-                    self.queue.cancel(slot);
-                }
+                schedule_breaker(&mut self.queue, self.plan, k, &r.breakers[k], self.now);
             }
         }
         r.stale.fill(false);
@@ -1227,12 +1231,7 @@ impl<'m> Engine<'m> {
             return;
         };
         let changed = r.breakers[k].advance(self.now, &mut r.rng_breaker[k]);
-        let t = r.breakers[k].next_time();
-        if t.is_finite() {
-            self.queue.set(slot, t.max(self.now));
-        } else {
-            self.queue.cancel(slot);
-        }
+        schedule_breaker(&mut self.queue, self.plan, k, &r.breakers[k], self.now);
         if changed {
             // Only the architecture the breaker belongs to routes through it.
             r.stale[r.breaker_arch[k] as usize] = true;
@@ -1258,16 +1257,7 @@ impl<'m> Engine<'m> {
         let ncls = self.model.classes.len();
         let inside = self.now < self.accounts.horizon();
         if let Some(r) = self.requests.as_mut() {
-            let view = View {
-                blocked: &self.blocked,
-                capacity: &r.capacity,
-                silent: &r.silent,
-                node_up: &self.node_up,
-                serving: &self.target,
-                permitted: &r.permitted,
-                rotation: &self.rotation,
-                class_rate: &r.class_rate,
-            };
+            let view = view!(self, r);
             for &a in &self.plan.archs {
                 if !self.plan.arch_requests[a] {
                     continue;
@@ -1283,16 +1273,21 @@ impl<'m> Engine<'m> {
                     r.stale[r.breaker_arch[k] as usize] = true;
                     r.dirty = true;
                 }
-                let t = r.breakers[k].next_time();
-                let slot = self.plan.slot(Slot::Breaker(k));
-                if t.is_finite() {
-                    self.queue.set(slot, t.max(self.now));
-                } else {
-                    self.queue.cancel(slot);
-                }
+                schedule_breaker(&mut self.queue, self.plan, k, &r.breakers[k], self.now);
             }
         }
         self.schedule_arrival(c);
+    }
+}
+
+/// Puts breaker `k`'s timer at its next event (none if nothing will happen).
+fn schedule_breaker(queue: &mut TimerQueue, plan: &Plan, k: usize, breaker: &Breaker, now: f64) {
+    let slot = plan.slot(Slot::Breaker(k));
+    let t = breaker.next_time();
+    if t.is_finite() {
+        queue.set(slot, t.max(now));
+    } else {
+        queue.cancel(slot);
     }
 }
 
