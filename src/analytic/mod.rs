@@ -221,12 +221,19 @@ fn analyze_arch(model: &Model, arch: usize, options: &Options) -> Result<ArchExa
     let (method, mut classes) = match choice {
         Choice::Structure => {
             let mut s = structure::Structure::new(model, arch);
-            let mut classes: Vec<ClassExact> = (0..ncls)
-                .map(|c| ClassExact { availability: s.availability(c), frequency: (!blips_apart).then(|| s.frequency(c)), mttff_hours: None, birnbaum: Vec::new() })
-                .collect();
+            let mut classes = Vec::with_capacity(ncls);
+            for c in 0..ncls {
+                let frequency = if blips_apart {
+                    None
+                } else {
+                    s.frequency(c).map_err(|e| if !notes.contains(&e) { notes.push(e) }).ok()
+                };
+                classes.push(ClassExact { availability: s.availability(c), frequency, mttff_hours: None, birnbaum: Vec::new() });
+            }
             if options.birnbaum {
                 for (c, class) in classes.iter_mut().enumerate() {
-                    class.birnbaum = model.components_of_class(arch, c).into_iter().map(|k| (k, s.birnbaum(c, k))).collect();
+                    let b = s.birnbaum(c);
+                    class.birnbaum = model.components_of_class(arch, c).into_iter().map(|k| (k, b[k])).collect();
                 }
             }
             if options.mttff {

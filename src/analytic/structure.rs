@@ -16,6 +16,9 @@ use crate::analytic::mdd::{Id, Mdd, FALSE};
 use crate::model::{Member, Model, NodeKind};
 use crate::scenario::units::HOUR;
 
+/// Largest variables × diagram nodes for which [`Structure::frequency`] runs (about a second).
+const FREQUENCY_BUDGET: f64 = 5e7;
+
 /// One independent variable: its states' probabilities and the frequencies (per hour) of its
 /// transitions between states.
 struct Var {
@@ -170,8 +173,19 @@ impl Structure {
     }
 
     /// Outages per hour of class `class`: Σ over variable transitions s → s' of their frequency
-    /// times the probability that the rest makes the class up in s and down in s'.
-    pub fn frequency(&mut self, class: usize) -> f64 {
+    /// times the probability that the rest makes the class up in s and down in s'. `Err` with
+    /// the reason when that would take too long: the work grows with the number of variables
+    /// times the size of the decision diagram.
+    pub fn frequency(&mut self, class: usize) -> Result<f64, String> {
+        let work = self.vars.len() as f64 * self.mdd.len() as f64;
+        if work > FREQUENCY_BUDGET {
+            return Err(format!(
+                "no exact outage frequency (so no exact MTTR or MTBF): {} components × {} decision-diagram nodes exceed the budget of {:.0e}",
+                self.vars.len(),
+                self.mdd.len(),
+                FREQUENCY_BUDGET
+            ));
+        }
         let root = self.roots[class];
         let probs = self.probs();
         let mut total = 0.0;
@@ -187,20 +201,15 @@ impl Structure {
                 }
             }
         }
-        total
+        Ok(total)
     }
 
-    /// Birnbaum importance of component `c` for class `class`: availability with `c` always up
-    /// minus availability with `c` always down (past every grace period). 0 if the architecture
-    /// does not use `c`.
-    pub fn birnbaum(&mut self, class: usize, c: usize) -> f64 {
-        let Some(v) = self.var_of[c] else { return 0.0 };
-        let root = self.roots[class];
-        let last = self.vars[v as usize].probs.len() - 1;
-        let probs = self.probs();
-        let up = self.mdd.restrict(root, v, 0);
-        let down = self.mdd.restrict(root, v, last);
-        self.mdd.probability(up, &probs) - self.mdd.probability(down, &probs)
+    /// Birnbaum importance of each component (model index) for class `class`: availability
+    /// with it always up minus availability with it always down (past every grace period).
+    /// 0 for components the architecture does not use.
+    pub fn birnbaum(&self, class: usize) -> Vec<f64> {
+        let by_var = self.mdd.birnbaum_all(self.roots[class], &self.probs());
+        self.var_of.iter().map(|v| v.map_or(0.0, |v| by_var[v as usize])).collect()
     }
 }
 

@@ -36,8 +36,9 @@ pub enum Dist {
         shape: f64,
         /// Scale (seconds).
         scale: f64,
-        /// The sampler.
-        sampler: Gamma<f64>,
+        /// The sampler (boxed: it is large, and keeping `Dist` small keeps the engine's
+        /// per-process arrays dense).
+        sampler: Box<Gamma<f64>>,
     },
     /// Normal truncated at zero (negative draws are redrawn).
     Normal {
@@ -78,12 +79,20 @@ impl Dist {
 
     /// Gamma from shape and scale; `None` if the parameters are not positive and finite.
     pub fn gamma(shape: f64, scale: f64) -> Option<Dist> {
-        Gamma::new(shape, scale).ok().map(|sampler| Dist::Gamma { shape, scale, sampler })
+        Gamma::new(shape, scale).ok().map(|sampler| Dist::Gamma { shape, scale, sampler: Box::new(sampler) })
     }
 
     /// Draws one duration in seconds.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // The exponential is the commonest by far and the cheapest: keep it on the caller's path.
+        if let Dist::Exponential { mean } = self {
+            return mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng);
+        }
+        self.sample_other(rng)
+    }
+
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Exponential { mean } => mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng),
             Dist::Weibull { scale, inv_shape, .. } => {

@@ -45,7 +45,7 @@ use crate::traffic::ledger::Tally;
 use crate::traffic::walk::{ClassWalk, View, Walker};
 use accounting::Accounts;
 pub use accounting::NO_CAUSE;
-use plan::{Plan, PlanNode, Slot, NODE_BIT, NONE};
+use plan::{Plan, PlanNode, ProcHot, ProcKind, Slot, NODE_BIT, NONE};
 use queue::TimerQueue;
 use rng::Stream;
 
@@ -266,6 +266,9 @@ pub struct Engine<'m> {
     pub accounts: Accounts,
     /// Events processed in the last replication.
     pub events: u64,
+    /// Whether to prefetch the next event's random streams: worth it only when they no
+    /// longer fit in the first-level cache (measured with `benches/renewal.rs`).
+    prefetch: bool,
 }
 
 impl<'m> Engine<'m> {
@@ -372,6 +375,7 @@ impl<'m> Engine<'m> {
             requests,
             accounts: Accounts::new(model),
             events: 0,
+            prefetch: procs >= PREFETCH_FROM,
         }
     }
 
@@ -417,8 +421,13 @@ impl<'m> Engine<'m> {
             self.events += 1;
             match self.plan.slot_kind(slot) {
                 Slot::Process(i) => {
-                    self.cause = self.plan.proc_comp[i];
-                    self.process_event(i)
+                    let hot = self.plan.proc_hot[i];
+                    self.cause = hot.comp;
+                    if hot.plain {
+                        self.plain_event(i, hot)
+                    } else {
+                        self.process_event(i)
+                    }
                 }
                 Slot::Grace(e) => {
                     self.queue.cancel(slot);
@@ -446,6 +455,9 @@ impl<'m> Engine<'m> {
                     self.mark_rates_changed();
                 }
                 Slot::Arrival(c) => self.arrival(c),
+            }
+            if self.prefetch {
+                self.prefetch_next();
             }
             self.refresh_requests();
         }
@@ -511,7 +523,7 @@ impl<'m> Engine<'m> {
             self.rng_up[i] = rng::stream(seed, rep, up);
             self.rng_down[i] = rng::stream(seed, rep, down);
             let c = self.plan.proc_comp[i] as usize;
-            let t = self.process(i).failure.sample(&mut self.rng_up[i]);
+            let t = self.kind(i).failure.sample(&mut self.rng_up[i]);
             if self.active[c] {
                 self.phase[i] = Phase::Up;
                 self.queue.set(i, t);
@@ -568,9 +580,21 @@ impl<'m> Engine<'m> {
         }
     }
 
-    fn process(&self, i: usize) -> &'m crate::model::Process {
-        let c = self.plan.proc_comp[i] as usize;
-        &self.model.components[c].processes[self.plan.proc_index[i] as usize]
+    /// Starts loading the random stream of the next event's process, so that its draw does
+    /// not wait on memory when a model has more processes than the first-level cache holds.
+    #[inline(always)]
+    fn prefetch_next(&self) {
+        if let Some((slot, _)) = self.queue.peek() {
+            if slot < self.rng_up.len() {
+                prefetch(&self.rng_up[slot]);
+                prefetch(&self.rng_down[slot]);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn kind(&self, i: usize) -> &'m ProcKind {
+        &self.plan.kinds[self.plan.proc_kind[i] as usize]
     }
 
     /// Holds component `c` up or down from time 0 (see [`Engine::set_forced`]).
@@ -608,6 +632,30 @@ impl<'m> Engine<'m> {
 
     // ---- failure processes and crews -------------------------------------------------------
 
+    /// The event of a plain process (see [`ProcHot::plain`]): the same steps as
+    /// [`Engine::process_event`] takes for it, without the branches that cannot apply.
+    #[inline(always)]
+    fn plain_event(&mut self, i: usize, hot: ProcHot) {
+        let k = &self.plan.kinds[hot.kind as usize];
+        let (c, u) = (hot.comp as usize, hot.unit as usize);
+        match self.phase[i] {
+            Phase::Up => {
+                self.phase[i] = Phase::Repairing;
+                let t = self.now + k.repair.sample(&mut self.rng_down[i]);
+                self.queue.set(i, t);
+                self.unit_failed(u, c);
+            }
+            Phase::Repairing => {
+                self.phase[i] = Phase::Up;
+                let t = self.now + k.failure.sample(&mut self.rng_up[i]);
+                self.queue.set(i, t);
+                self.unit_recovered(u, c);
+            }
+            _ => self.process_event(i),
+        }
+    }
+
+    #[inline(always)]
     fn process_event(&mut self, i: usize) {
         match self.phase[i] {
             Phase::Up => self.process_fails(i),
@@ -618,9 +666,10 @@ impl<'m> Engine<'m> {
         }
     }
 
+    #[inline(always)]
     fn process_fails(&mut self, i: usize) {
         self.failed_at[i] = self.now;
-        match &self.process(i).detect {
+        match &self.kind(i).detect {
             Some(d) => {
                 self.phase[i] = Phase::Detecting;
                 let t = self.now + d.sample(&mut self.rng_down[i]);
@@ -631,6 +680,7 @@ impl<'m> Engine<'m> {
         self.effect_changed(i, true);
     }
 
+    #[inline(always)]
     fn request_repair(&mut self, i: usize) {
         let c = self.plan.proc_comp[i] as usize;
         let crew = self.plan.comp_crew[c];
@@ -646,15 +696,17 @@ impl<'m> Engine<'m> {
         }
     }
 
+    #[inline(always)]
     fn start_repair(&mut self, i: usize) {
         self.phase[i] = Phase::Repairing;
-        let t = self.now + self.process(i).repair.sample(&mut self.rng_down[i]);
+        let t = self.now + self.kind(i).repair.sample(&mut self.rng_down[i]);
         self.queue.set(i, t);
     }
 
+    #[inline(always)]
     fn process_repaired(&mut self, i: usize) {
         let c = self.plan.proc_comp[i] as usize;
-        let life = self.process(i).failure.sample(&mut self.rng_up[i]);
+        let life = self.kind(i).failure.sample(&mut self.rng_up[i]);
         if self.active[c] {
             self.phase[i] = Phase::Up;
             self.queue.set(i, self.now + life);
@@ -674,37 +726,54 @@ impl<'m> Engine<'m> {
     }
 
     /// Process `i`'s failure came into effect (`failed`) or ended: update its unit.
+    #[inline(always)]
     fn effect_changed(&mut self, i: usize, failed: bool) {
         let u = self.plan.proc_unit[i] as usize;
         let c = self.plan.proc_comp[i] as usize;
-        match self.process(i).effect {
-            Effect::Down => {
-                if failed {
-                    self.unit_down[u] += 1;
-                    if self.unit_down[u] == 1 {
-                        self.units_up[c] -= 1;
-                        if self.units_up[c] + 1 == self.plan.comp_need[c] {
-                            self.blocked[c] += 1;
-                            if self.blocked[c] == 1 {
-                                self.component_changed(c);
-                            }
-                        }
-                    }
-                } else {
-                    self.unit_down[u] -= 1;
-                    if self.unit_down[u] == 0 {
-                        self.units_up[c] += 1;
-                        if self.units_up[c] == self.plan.comp_need[c] {
-                            self.blocked[c] -= 1;
-                            if self.blocked[c] == 0 {
-                                self.component_changed(c);
-                            }
-                        }
-                    }
+        match self.kind(i).effect {
+            Effect::Down if failed => self.unit_failed(u, c),
+            Effect::Down => self.unit_recovered(u, c),
+            Effect::Degraded { .. } | Effect::Silent { .. } => self.partial_effect_changed(u, c),
+        }
+    }
+
+    /// A process of unit `u` of component `c` took the unit down.
+    #[inline(always)]
+    fn unit_failed(&mut self, u: usize, c: usize) {
+        self.unit_down[u] += 1;
+        if self.unit_down[u] == 1 {
+            self.units_up[c] -= 1;
+            if self.units_up[c] + 1 == self.plan.comp_need[c] {
+                self.blocked[c] += 1;
+                if self.blocked[c] == 1 {
+                    self.component_changed(c);
                 }
-                self.mark_component(c);
             }
-            Effect::Degraded { .. } | Effect::Silent { .. } => {
+        }
+        self.mark_component(c);
+    }
+
+    /// A process of unit `u` of component `c` no longer holds the unit down.
+    #[inline(always)]
+    fn unit_recovered(&mut self, u: usize, c: usize) {
+        self.unit_down[u] -= 1;
+        if self.unit_down[u] == 0 {
+            self.units_up[c] += 1;
+            if self.units_up[c] == self.plan.comp_need[c] {
+                self.blocked[c] -= 1;
+                if self.blocked[c] == 0 {
+                    self.component_changed(c);
+                }
+            }
+        }
+        self.mark_component(c);
+    }
+
+    /// A degrading or silent process started or ended: recompute its unit's capacity and
+    /// share of wrong answers from every such process in effect.
+    fn partial_effect_changed(&mut self, u: usize, c: usize) {
+        {
+            {
                 let p0 = self.plan.unit_first_proc[u] as usize;
                 let (mut cap, mut right) = (1.0, 1.0);
                 for (k, p) in self.model.components[c].processes.iter().enumerate() {
@@ -793,7 +862,31 @@ impl<'m> Engine<'m> {
 
     /// Settles a change of component `c`'s effective state: first through every component that
     /// depends on it, then through the routes that use any component that changed.
+    #[inline(always)]
     fn component_changed(&mut self, c: usize) {
+        let (gate, need) = self.plan.comp_gate[c];
+        if gate != NONE && self.pending.is_empty() {
+            // The same as the general path below with one member change to deliver.
+            let up = self.blocked[c] == 0;
+            if !up {
+                self.down_cause[c] = self.cause;
+            }
+            self.mark_component(c);
+            let n = gate as usize;
+            self.count_member(n, up);
+            let now_up = self.node_count[n] >= need;
+            if now_up != self.node_up[n] {
+                self.node_up[n] = now_up;
+                self.node_changed(n);
+                self.drain_nodes();
+            }
+            return;
+        }
+        self.propagate(c);
+    }
+
+    /// The general case of [`Engine::component_changed`].
+    fn propagate(&mut self, c: usize) {
         self.changed.clear();
         self.comp_stack.push(c as u32);
         while let Some(c) = self.comp_stack.pop() {
@@ -871,6 +964,7 @@ impl<'m> Engine<'m> {
         }
     }
 
+    #[inline(always)]
     fn count_member(&mut self, n: usize, up: bool) {
         if up {
             self.node_count[n] += 1;
@@ -1072,6 +1166,7 @@ impl<'m> Engine<'m> {
 
     /// Component `c` changed (state, capacity or answers): the walks of the architectures that
     /// depend on it must be computed again.
+    #[inline(always)]
     fn mark_component(&mut self, c: usize) {
         if let Some(r) = self.requests.as_mut() {
             for &a in &r.comp_archs[c] {
@@ -1092,7 +1187,14 @@ impl<'m> Engine<'m> {
 
     /// The fast mode counts the expected requests of `[tallied, t]`; they follow the current
     /// walks, and are added to the tallies when a walk changes ([`Engine::flush`]).
+    #[inline(always)]
     fn tally_until(&mut self, t: f64) {
+        if self.requests.is_some() {
+            self.tally_requests_until(t);
+        }
+    }
+
+    fn tally_requests_until(&mut self, t: f64) {
         let Some(r) = self.requests.as_mut() else { return };
         let end = t.min(self.accounts.horizon());
         if self.accounting != Accounting::Fast || end <= r.tallied_until {
@@ -1124,10 +1226,14 @@ impl<'m> Engine<'m> {
 
     /// Walks the request-level classes of every architecture whose state changed; updates
     /// availability, breakers' call streams and arrival rates.
+    #[inline(always)]
     fn refresh_requests(&mut self) {
-        if !self.requests.as_ref().is_some_and(|r| r.dirty) {
-            return;
+        if self.requests.as_ref().is_some_and(|r| r.dirty) {
+            self.refresh_walks();
         }
+    }
+
+    fn refresh_walks(&mut self) {
         // Taken out while the walks read the rest of the engine.
         let Some(mut r) = self.requests.take() else { return };
         r.dirty = false;
@@ -1289,6 +1395,23 @@ fn schedule_breaker(queue: &mut TimerQueue, plan: &Plan, k: usize, breaker: &Bre
     } else {
         queue.cancel(slot);
     }
+}
+
+/// Process count from which [`Engine::prefetch_next`] pays: 2 × 32 bytes of stream state per
+/// process then exceed a first-level data cache of 32 KiB several times over.
+const PREFETCH_FROM: usize = 2048;
+
+/// Hints the processor to bring `x` into the cache; does nothing where there is no such hint.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// Whether node `target` is `from` or among its members, recursively.

@@ -9,7 +9,10 @@
 //!
 //! Every thing that can have a pending event owns one fixed timer slot; [`Slot`] says which.
 
-use crate::model::{Breaker, Member, Model, NodeKind};
+use std::collections::HashMap;
+
+use crate::model::dist::Dist;
+use crate::model::{Breaker, Effect, Member, Model, NodeKind};
 use crate::sim::rng::{name_id, stream_id, Purpose};
 
 /// Marks a node index (versus a component index) in an encoded member.
@@ -117,6 +120,34 @@ pub enum PlanNode {
     Balance(u32),
 }
 
+/// The facts about a process instance that every one of its events needs, packed together
+/// (the same as `proc_comp`, `proc_unit` and `proc_kind` say).
+#[derive(Clone, Copy, Debug)]
+pub struct ProcHot {
+    /// Its component.
+    pub comp: u32,
+    /// Its unit.
+    pub unit: u32,
+    /// Its kind (index into `Plan::kinds`).
+    pub kind: u32,
+    /// Plain: no detection delay, effect `down`, no crew, and a component that is not a cold
+    /// standby. The engine takes a shorter path for these.
+    pub plain: bool,
+}
+
+/// What a failure process does, as the engine samples and applies it.
+#[derive(Clone, Debug)]
+pub struct ProcKind {
+    /// Time to failure.
+    pub failure: Dist,
+    /// Repair time.
+    pub repair: Dist,
+    /// Detection delay before repair starts.
+    pub detect: Option<Dist>,
+    /// What the failure does.
+    pub effect: Effect,
+}
+
 /// Compressed rows: `items[start[i]..start[i + 1]]` belong to row `i`.
 #[derive(Clone, Debug, Default)]
 pub struct Rows<T> {
@@ -177,8 +208,14 @@ pub struct Plan {
     pub proc_comp: Vec<u32>,
     /// Unit of each process instance.
     pub proc_unit: Vec<u32>,
-    /// Index of each process instance's process within its component.
-    pub proc_index: Vec<u16>,
+    /// The kind (index into `kinds`) of each process instance.
+    pub proc_kind: Vec<u32>,
+    /// What the event loop reads first about each process instance, in one place.
+    pub proc_hot: Vec<ProcHot>,
+    /// The distinct failure processes: the engine's hot path reads these few, dense entries
+    /// rather than following component → process pointers, and a thousand identical
+    /// components share one entry that stays in cache.
+    pub kinds: Vec<ProcKind>,
     /// Stream ids (up, down) of each process instance.
     pub proc_streams: Vec<(u64, u64)>,
     /// Component of each unit.
@@ -207,6 +244,11 @@ pub struct Plan {
     pub grace_edge: Vec<u32>,
     /// Route nodes that each component is a member of: (node, position).
     pub comp_refs: Rows<(u32, u32)>,
+    /// For a component nothing depends on and that is a member of exactly one route node, a
+    /// gate: that node and the members it needs; `(NONE, 0)` otherwise. A change of such a
+    /// component settles by counting, with no propagation work (the common case of a plain
+    /// component in an `all`, `any` or `k_of_n`).
+    pub comp_gate: Vec<(u32, u32)>,
     /// Flattened route nodes of every architecture of the world.
     pub nodes: Vec<PlanNode>,
     /// Architecture (model index) of each node.
@@ -293,7 +335,10 @@ impl Plan {
         let arch_requests: Vec<bool> = (0..model.architectures.len()).map(|a| archs.contains(&a) && model.request_level(a)).collect();
         let request_level = arch_requests.iter().any(|&r| r);
 
-        let (mut proc_comp, mut proc_unit, mut proc_index, mut proc_streams) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut proc_comp, mut proc_unit, mut proc_streams) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut proc_kind, mut kinds) = (Vec::new(), Vec::new());
+        // Keyed by the kind's `Debug` text, which writes every parameter exactly.
+        let mut kind_ids: HashMap<String, u32> = HashMap::new();
         let (mut unit_comp, mut unit_first_proc) = (Vec::new(), Vec::new());
         let mut comp_units = vec![0u32; nc];
         let mut comp_need = vec![0u32; nc];
@@ -309,7 +354,7 @@ impl Plan {
                 let unit = unit_comp.len() as u32;
                 unit_comp.push(c as u32);
                 unit_first_proc.push(proc_comp.len() as u32);
-                for (k, p) in comp.processes.iter().enumerate() {
+                for p in &comp.processes {
                     // A plain component keeps the stream ids it has always had.
                     let id = match &p.mode {
                         None => name_id(&[&comp.name]),
@@ -317,7 +362,13 @@ impl Plan {
                     };
                     proc_comp.push(c as u32);
                     proc_unit.push(unit);
-                    proc_index.push(k as u16);
+                    let kind = ProcKind { failure: p.failure.clone(), repair: p.repair.clone(), detect: p.detect.clone(), effect: p.effect };
+                    let next = kinds.len() as u32;
+                    let k = *kind_ids.entry(format!("{kind:?}")).or_insert(next);
+                    if k == next {
+                        kinds.push(kind);
+                    }
+                    proc_kind.push(k);
                     proc_streams.push((stream_id(id, u, Purpose::Up), stream_id(id, u, Purpose::Down)));
                 }
             }
@@ -483,6 +534,23 @@ impl Plan {
         bases.tick = bases.breaker + breakers.len();
         bases.arrival = bases.tick + 1;
         bases.end = bases.arrival + ncls;
+        let comp_gate = (0..nc)
+            .map(|c| match comp_refs[c].as_slice() {
+                &[(node, _)] if out_edges[c].is_empty() => match nodes[node as usize] {
+                    PlanNode::Gate { need } => (node, need),
+                    _ => (NONE, 0),
+                },
+                _ => (NONE, 0),
+            })
+            .collect();
+        let proc_hot = (0..proc_comp.len())
+            .map(|i| {
+                let (comp, kind) = (proc_comp[i], proc_kind[i]);
+                let k: &ProcKind = &kinds[kind as usize];
+                let plain = k.detect.is_none() && k.effect == Effect::Down && comp_crew[comp as usize] == NONE && comp_cold[comp as usize] == NONE;
+                ProcHot { comp, unit: proc_unit[i], kind, plain }
+            })
+            .collect();
         Plan {
             archs: archs.to_vec(),
             arch_requests,
@@ -490,7 +558,9 @@ impl Plan {
             comp_cold,
             proc_comp,
             proc_unit,
-            proc_index,
+            proc_kind,
+            proc_hot,
+            kinds,
             proc_streams,
             unit_comp,
             unit_first_proc,
@@ -505,6 +575,7 @@ impl Plan {
             edge_slot,
             grace_edge,
             comp_refs: Rows::from_lists(comp_refs),
+            comp_gate,
             nodes,
             node_arch,
             node_local,

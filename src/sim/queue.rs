@@ -8,25 +8,46 @@
 const NONE: u32 = u32::MAX;
 const ARITY: usize = 4;
 
+/// A slot's key: the bits of its time above the slot index. Times are never negative, and the
+/// bits of non-negative doubles (infinity included) order like the doubles, so one integer
+/// comparison orders by time and then by slot, without branches on ties.
+#[inline]
+fn key(t: f64, slot: u32) -> u128 {
+    debug_assert!(t >= 0.0, "negative event time {t}");
+    // `+ 0.0` turns a negative zero into zero, whose bits would otherwise sort last.
+    (((t + 0.0).to_bits() as u128) << 32) | slot as u128
+}
+
+#[inline]
+fn key_time(k: u128) -> f64 {
+    f64::from_bits((k >> 32) as u64)
+}
+
+#[inline]
+fn key_slot(k: u128) -> usize {
+    (k as u32) as usize
+}
+
 /// An indexed min-heap keyed by `(time, slot)`.
+///
+/// The keys live in the heap array itself, so comparing a node's four children reads one
+/// or two cache lines rather than four scattered ones.
 #[derive(Clone, Debug, Default)]
 pub struct TimerQueue {
-    time: Vec<f64>,
-    heap: Vec<u32>,
+    heap: Vec<u128>,
     pos: Vec<u32>,
 }
 
 impl TimerQueue {
     /// A queue with `slots` slots, all unscheduled.
     pub fn new(slots: usize) -> Self {
-        TimerQueue { time: vec![f64::INFINITY; slots], heap: Vec::with_capacity(slots), pos: vec![NONE; slots] }
+        TimerQueue { heap: Vec::with_capacity(slots), pos: vec![NONE; slots] }
     }
 
     /// Unschedules every slot.
     pub fn clear(&mut self) {
-        for &s in &self.heap {
-            self.pos[s as usize] = NONE;
-            self.time[s as usize] = f64::INFINITY;
+        for &k in &self.heap {
+            self.pos[key_slot(k)] = NONE;
         }
         self.heap.clear();
     }
@@ -44,7 +65,7 @@ impl TimerQueue {
     /// The earliest scheduled slot and its time.
     #[inline]
     pub fn peek(&self) -> Option<(usize, f64)> {
-        self.heap.first().map(|&s| (s as usize, self.time[s as usize]))
+        self.heap.first().map(|&k| (key_slot(k), key_time(k)))
     }
 
     /// Whether `slot` is scheduled.
@@ -54,32 +75,27 @@ impl TimerQueue {
 
     /// The scheduled time of `slot` (infinity if none).
     pub fn time(&self, slot: usize) -> f64 {
-        self.time[slot]
+        match self.pos[slot] {
+            NONE => f64::INFINITY,
+            p => key_time(self.heap[p as usize]),
+        }
     }
 
-    #[inline]
-    fn less(&self, a: u32, b: u32) -> bool {
-        let (ta, tb) = (self.time[a as usize], self.time[b as usize]);
-        ta < tb || (ta == tb && a < b)
-    }
-
-    /// Schedules `slot` at time `t`, replacing any pending time it had.
+    /// Schedules `slot` at time `t` (not negative), replacing any pending time it had.
+    /// Rescheduling the earliest slot is a replace-top: one sift down, no pop and push.
     #[inline]
     pub fn set(&mut self, slot: usize, t: f64) {
+        let k = key(t, slot as u32);
         let p = self.pos[slot];
         if p == NONE {
-            self.time[slot] = t;
-            self.heap.push(slot as u32);
-            let i = self.heap.len() - 1;
-            self.pos[slot] = i as u32;
-            self.sift_up(i);
+            self.heap.push(k);
+            self.sift_up(self.heap.len() - 1, k);
         } else {
-            let old = self.time[slot];
-            self.time[slot] = t;
-            if t < old {
-                self.sift_up(p as usize);
+            let p = p as usize;
+            if k < self.heap[p] {
+                self.sift_up(p, k);
             } else {
-                self.sift_down(p as usize);
+                self.sift_down(p, k);
             }
         }
     }
@@ -93,64 +109,72 @@ impl TimerQueue {
         }
         let p = p as usize;
         self.pos[slot] = NONE;
-        self.time[slot] = f64::INFINITY;
-        let last = self.heap.len() - 1;
-        if p != last {
-            let moved = self.heap[last];
-            self.heap[p] = moved;
-            self.pos[moved as usize] = p as u32;
-            self.heap.pop();
-            if p > 0 && self.less(moved, self.heap[(p - 1) / ARITY]) {
-                self.sift_up(p);
+        let Some(moved) = self.heap.pop() else { return };
+        if p < self.heap.len() {
+            if p > 0 && moved < self.heap[(p - 1) / ARITY] {
+                self.sift_up(p, moved);
             } else {
-                self.sift_down(p);
+                self.sift_down(p, moved);
             }
-        } else {
-            self.heap.pop();
         }
     }
 
-    fn sift_up(&mut self, mut i: usize) {
-        let s = self.heap[i];
+    /// Places key `k` at or above position `i`.
+    #[inline]
+    fn sift_up(&mut self, mut i: usize, k: u128) {
         while i > 0 {
             let parent = (i - 1) / ARITY;
-            let ps = self.heap[parent];
-            if !self.less(s, ps) {
+            let pk = self.heap[parent];
+            if k >= pk {
                 break;
             }
-            self.heap[i] = ps;
-            self.pos[ps as usize] = i as u32;
+            self.heap[i] = pk;
+            self.pos[key_slot(pk)] = i as u32;
             i = parent;
         }
-        self.heap[i] = s;
-        self.pos[s as usize] = i as u32;
+        self.heap[i] = k;
+        self.pos[key_slot(k)] = i as u32;
     }
 
-    fn sift_down(&mut self, mut i: usize) {
+    /// Places key `k` at or below position `i`.
+    #[inline]
+    fn sift_down(&mut self, mut i: usize, k: u128) {
         let n = self.heap.len();
-        let s = self.heap[i];
         loop {
             let first = ARITY * i + 1;
-            if first >= n {
-                break;
-            }
-            let end = (first + ARITY).min(n);
-            let mut best = first;
-            for c in first + 1..end {
-                if self.less(self.heap[c], self.heap[best]) {
-                    best = c;
+            if first + ARITY <= n {
+                // A full set of children: pick the least without data-dependent branches.
+                let c = &self.heap[first..first + ARITY];
+                let (a, ia) = if c[1] < c[0] { (c[1], 1) } else { (c[0], 0) };
+                let (b, ib) = if c[3] < c[2] { (c[3], 3) } else { (c[2], 2) };
+                let (m, im) = if b < a { (b, ib) } else { (a, ia) };
+                if m >= k {
+                    break;
                 }
+                self.heap[i] = m;
+                self.pos[key_slot(m)] = i as u32;
+                i = first + im;
+            } else {
+                if first >= n {
+                    break;
+                }
+                let mut best = first;
+                for c in first + 1..n {
+                    if self.heap[c] < self.heap[best] {
+                        best = c;
+                    }
+                }
+                let m = self.heap[best];
+                if m >= k {
+                    break;
+                }
+                self.heap[i] = m;
+                self.pos[key_slot(m)] = i as u32;
+                i = best;
             }
-            let bs = self.heap[best];
-            if !self.less(bs, s) {
-                break;
-            }
-            self.heap[i] = bs;
-            self.pos[bs as usize] = i as u32;
-            i = best;
         }
-        self.heap[i] = s;
-        self.pos[s as usize] = i as u32;
+        self.heap[i] = k;
+        self.pos[key_slot(k)] = i as u32;
     }
 }
 
@@ -173,6 +197,22 @@ mod tests {
             q.cancel(s);
         }
         assert_eq!(order, vec![1, 4, 3, 0]);
+    }
+
+    #[test]
+    fn infinity_sorts_last_and_negative_zero_first() {
+        let mut q = TimerQueue::new(4);
+        q.set(0, f64::INFINITY);
+        q.set(1, 1e300);
+        q.set(2, -0.0);
+        q.set(3, 0.0);
+        let mut order = Vec::new();
+        while let Some((s, t)) = q.peek() {
+            order.push((s, t));
+            q.cancel(s);
+        }
+        assert_eq!(order, vec![(2, 0.0), (3, 0.0), (1, 1e300), (0, f64::INFINITY)]);
+        assert_eq!(q.time(1), f64::INFINITY);
     }
 
     #[test]
