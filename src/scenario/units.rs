@@ -19,6 +19,14 @@ const UNITS: &[(&str, f64)] = &[
 ];
 
 /// The unit names, for error messages.
+/// `x.floor()` for a time that is not negative, without the library call that `floor` is on
+/// targets without a rounding instruction (plain x86-64): truncation is the floor there.
+#[inline(always)]
+pub fn floor_time(x: f64) -> f64 {
+    debug_assert!(x >= 0.0, "negative time {x}");
+    (x as u64) as f64
+}
+
 pub const UNIT_NAMES: &str = "ms, s, m (minutes), h, d, w, y (365 d)";
 
 fn unit_seconds(unit: &str) -> Option<f64> {

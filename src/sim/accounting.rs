@@ -10,6 +10,7 @@
 //! In [`Mode::FirstOutage`] only the start of each account's first outage is recorded.
 
 use crate::model::Model;
+use crate::scenario::units::floor_time;
 use crate::sim::Mode;
 use crate::traffic::ledger::Tally;
 
@@ -40,7 +41,7 @@ impl Weight {
     /// `W(t)`.
     #[inline]
     pub fn at(&self, t: f64) -> f64 {
-        let day = (t / DAY).floor();
+        let day = floor_time(t / DAY);
         let r = t - day * DAY;
         let h = ((r / HOUR) as usize).min(23);
         day * self.cum[24] + self.cum[h] + self.profile[h] * (r - h as f64 * HOUR)
@@ -172,18 +173,18 @@ impl Accounts {
         self.open
     }
 
-    /// Request weight of `[a, b]` for class `class` (seconds × profile multiplier).
-    pub fn weight_between(&self, class: usize, a: f64, b: f64) -> f64 {
+    /// Request weight of `[0, t]` for class `class`: `t` under a flat profile.
+    pub fn weight_at(&self, class: usize, t: f64) -> f64 {
         match &self.weights[class] {
-            Some(w) => w.at(b) - w.at(a),
-            None => b - a,
+            Some(w) => w.at(t),
+            None => t,
         }
     }
 
     /// The profile multiplier of class `class` at time `t`.
     pub fn multiplier(&self, class: usize, t: f64) -> f64 {
         match &self.weights[class] {
-            Some(w) => w.profile[(((t / HOUR).floor() as i64).rem_euclid(24)) as usize],
+            Some(w) => w.profile[((t / HOUR) as u64 % 24) as usize],
             None => 1.0,
         }
     }

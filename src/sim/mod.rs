@@ -181,6 +181,8 @@ struct Requests<'m> {
     /// Per account: expected requests since its walk last changed, not yet added to its tally
     /// (they all follow the current walk).
     unflushed: Vec<f64>,
+    /// Per class: its request weight up to `tallied_until`.
+    tallied_weight: Vec<f64>,
     /// Per class: scratch for the expected requests of an interval.
     interval_requests: Vec<f64>,
     rng_arrival: Vec<Stream>,
@@ -329,6 +331,7 @@ impl<'m> Engine<'m> {
                 tallied_until: 0.0,
                 unflushed: vec![0.0; plan.accounts],
                 interval_requests: vec![0.0; ncls],
+                tallied_weight: vec![0.0; ncls],
                 rng_arrival: vec![placeholder.clone(); ncls],
                 rng_sample: placeholder.clone(),
                 breaker_accounts,
@@ -416,7 +419,6 @@ impl<'m> Engine<'m> {
             if done {
                 break;
             }
-            self.tally_until(t);
             self.now = t;
             self.events += 1;
             match self.plan.slot_kind(slot) {
@@ -564,6 +566,7 @@ impl<'m> Engine<'m> {
             r.inputs_changed = true;
             r.rates_changed = true;
             r.tallied_until = 0.0;
+            r.tallied_weight.fill(0.0);
             r.unflushed.fill(0.0);
             for (c, &stream) in self.plan.arrival_streams.iter().enumerate() {
                 r.rng_arrival[c] = rng::stream(seed, rep, stream);
@@ -840,6 +843,8 @@ impl<'m> Engine<'m> {
         let class = self.plan.surges[s].0 as usize;
         let Some(sg) = &self.model.classes[class].surges else { return };
         let slot = self.plan.slot(Slot::Surge(s));
+        // The requests before the surge toggles come at the old rate.
+        self.tally_until(self.now);
         self.surge_on[s] = !self.surge_on[s];
         let t = if self.surge_on[s] { sg.duration.sample(&mut self.rng_surge[s]) } else { sg.every.sample(&mut self.rng_surge[s]) };
         self.queue.set(slot, self.now + t);
@@ -1186,7 +1191,10 @@ impl<'m> Engine<'m> {
     }
 
     /// The fast mode counts the expected requests of `[tallied, t]`; they follow the current
-    /// walks, and are added to the tallies when a walk changes ([`Engine::flush`]).
+    /// walks, and are added to the tallies when a walk changes ([`Engine::flush`]). Called
+    /// only when something is about to change what requests see (a walk, a surge) and at the
+    /// end: the daily profile's weight is a running integral, so one call covers any stretch
+    /// of constant walks and rates.
     #[inline(always)]
     fn tally_until(&mut self, t: f64) {
         if self.requests.is_some() {
@@ -1200,12 +1208,13 @@ impl<'m> Engine<'m> {
         if self.accounting != Accounting::Fast || end <= r.tallied_until {
             return;
         }
-        let start = r.tallied_until;
         r.tallied_until = end;
         let ncls = self.model.classes.len();
         for (c, cls) in self.model.classes.iter().enumerate() {
             let surge = self.plan.surges.iter().zip(&self.surge_on).find(|((k, _), on)| *k as usize == c && **on).map_or(1.0, |_| cls.surges.as_ref().map_or(1.0, |s| s.factor));
-            r.interval_requests[c] = cls.rate * surge * self.accounts.weight_between(c, start, end);
+            let w = self.accounts.weight_at(c, end);
+            r.interval_requests[c] = cls.rate * surge * (w - r.tallied_weight[c]);
+            r.tallied_weight[c] = w;
         }
         for &a in &self.plan.archs {
             if self.plan.arch_requests[a] {
@@ -1234,6 +1243,8 @@ impl<'m> Engine<'m> {
     }
 
     fn refresh_walks(&mut self) {
+        // The requests up to now follow the walks as they were; count them before any changes.
+        self.tally_until(self.now);
         // Taken out while the walks read the rest of the engine.
         let Some(mut r) = self.requests.take() else { return };
         r.dirty = false;

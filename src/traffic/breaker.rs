@@ -28,6 +28,7 @@ use rand::RngExt;
 use rand_distr::{Beta, Binomial, Distribution, Exp1, Poisson};
 
 use crate::model::Breaker as Config;
+use crate::scenario::units::floor_time;
 use crate::sim::rng::Stream;
 
 /// Where a breaker is.
@@ -226,7 +227,7 @@ impl Breaker {
 
     /// Moves the window to the second of `t`, dropping the seconds that leave it.
     fn roll(&mut self, t: f64) {
-        let s = t.floor() as i64;
+        let s = floor_time(t) as i64;
         if s <= self.second {
             return;
         }
@@ -486,7 +487,7 @@ impl Breaker {
             self.idle = false;
         }
         let (failure_rate, change) = self.failure_rate_at(now);
-        let end = (now.floor() + 1.0).min(change);
+        let end = (floor_time(now) + 1.0).min(change);
         let successes = poisson(self.success_rate * (end - now), rng);
         let failures = poisson(failure_rate * (end - now), rng);
         let (opening, ordered) = self.opening(successes, failures, rng);
@@ -559,7 +560,7 @@ impl Breaker {
     /// Waking up: the successes of the calls not drawn while idle, from the rates they had
     /// (Poisson counts per second of the window).
     fn refill(&mut self, now: f64, rng: &mut Stream) {
-        let from = (now.floor() - (self.width - 1) as f64).max(self.idle_since);
+        let from = (floor_time(now) - (self.width - 1) as f64).max(self.idle_since);
         for i in 0..self.history.len() {
             let (start, rate) = self.history[i];
             let end = self.history.get(i + 1).map_or(now, |h| h.0);
@@ -569,9 +570,9 @@ impl Breaker {
             }
             let mut t = a;
             while t < b {
-                let second_end = (t.floor() + 1.0).min(b);
+                let second_end = (floor_time(t) + 1.0).min(b);
                 let count = poisson(rate * (second_end - t), rng);
-                let s = t.floor() as i64;
+                let s = floor_time(t) as i64;
                 let slot = s.rem_euclid(self.width) as usize;
                 self.ring[slot].0 += count;
                 self.calls += count;
