@@ -1,10 +1,10 @@
-//! Engine throughput on the shipped scenarios, and the cost of request-level traffic as the
-//! request rate grows. Run with `cargo bench --bench engine`; docs/performance.md records the
-//! figures.
+//! Engine throughput on the shipped scenarios, a whole `relsim scenarios/multicloud.toml` run
+//! on one and on two threads, and the cost of request-level traffic as the request rate grows.
+//! Run with `cargo bench --bench engine`; docs/performance.md records the figures.
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use relsim::model::Model;
 use relsim::scenario::load;
 use relsim::sim::{plan::Plan, Engine};
@@ -43,6 +43,25 @@ fn scenario_replication(c: &mut Criterion) {
     }
 }
 
+/// The whole run `relsim scenarios/multicloud.toml` does (1,000 replications of a year, every
+/// architecture, summarised), on one thread and on two: replications per second, and the
+/// scaling from one to two threads side by side.
+fn multicloud_run(c: &mut Criterion) {
+    let Some(model) = model("multicloud", &[]) else { return };
+    let mut group = c.benchmark_group("multicloud run");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(model.replications));
+    for threads in [1, 2] {
+        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &threads| {
+            b.iter(|| match relsim::simulate(&model, Some(threads)) {
+                Ok(summary) => black_box(summary),
+                Err(e) => panic!("multicloud.toml does not run: {e}"),
+            })
+        });
+    }
+    group.finish();
+}
+
 /// The fast mode's cost must not grow with the request rate: a simulated year of
 /// gateway-failover at 1 req/s and at 10,000 req/s (the second may cost at most 1.5× the first).
 fn traffic_rates(c: &mut Criterion) {
@@ -54,5 +73,5 @@ fn traffic_rates(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, scenario_replication, traffic_rates);
+criterion_group!(benches, scenario_replication, traffic_rates, multicloud_run);
 criterion_main!(benches);

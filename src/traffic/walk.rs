@@ -145,6 +145,8 @@ pub struct Walker<'m> {
     model: &'m Model,
     plan: &'m Plan,
     hang: Vec<bool>,
+    /// The components with a `capacity`: the only ones whose capacity can be finite.
+    with_capacity: Vec<usize>,
     ncls: usize,
     ncomp: usize,
     /// Per component: load in the architecture being walked (requests per second).
@@ -237,14 +239,15 @@ fn atom_order(a: &Atom, b: &Atom) -> std::cmp::Ordering {
 
 /// Whether walks computed at `w.rates` hold at the rates of `view`: the same rates, or nothing
 /// shed then and no load above a capacity now.
-fn holds_at(w: &ArchWalks, view: &View<'_>, ncomp: usize) -> bool {
+fn holds_at(w: &ArchWalks, view: &View<'_>, ncomp: usize, with_capacity: &[usize]) -> bool {
     if w.rates == view.class_rate {
         return true;
     }
     if w.overload.iter().any(|&o| o > 0.0) {
         return false;
     }
-    (0..ncomp).all(|c| {
+    // Only components with a `capacity` can ever have a finite one.
+    with_capacity.iter().all(|&c| {
         let cap = view.capacity[c];
         !cap.is_finite() || view.class_rate.iter().enumerate().map(|(ci, r)| r * w.unit_load[ci * ncomp + c]).sum::<f64>() <= cap
     })
@@ -300,6 +303,7 @@ impl<'m> Walker<'m> {
             model,
             plan,
             hang: model.components.iter().map(|c| c.hang).collect(),
+            with_capacity: (0..model.components.len()).filter(|&c| model.components[c].capacity.is_some()).collect(),
             ncls,
             ncomp,
             load: vec![0.0; ncomp],
@@ -333,7 +337,7 @@ impl<'m> Walker<'m> {
     pub fn evaluate(&mut self, view: &View<'_>, arch: usize) {
         let key = self.permitted_key(view, arch);
         if let Some(key) = key {
-            let found = self.memo[arch][..self.remembered[arch]].iter().position(|m| m.permitted == key && holds_at(m, view, self.ncomp));
+            let found = self.memo[arch][..self.remembered[arch]].iter().position(|m| m.permitted == key && holds_at(m, view, self.ncomp, &self.with_capacity));
             if let Some(i) = found {
                 let (state, memo) = (&mut self.state[arch], &self.memo[arch][i]);
                 state.clone_from(memo);
@@ -362,7 +366,7 @@ impl<'m> Walker<'m> {
     /// (nothing was shed before and nothing is now) and updates its breakers' calls. Returns
     /// false if the architecture must be evaluated again.
     pub fn rescale(&mut self, view: &View<'_>, arch: usize) -> bool {
-        if !holds_at(&self.state[arch], view, self.ncomp) {
+        if !holds_at(&self.state[arch], view, self.ncomp, &self.with_capacity) {
             return false;
         }
         self.publish_calls(view, arch);
