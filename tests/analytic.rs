@@ -380,3 +380,34 @@ fn simulated_birnbaum_importance_agrees_with_the_exact_one() {
     }
     assert_eq!(checked, 9, "4 components in one architecture, 5 in the other");
 }
+
+/// A 1,000-component `k_of_n` that tolerates 50 failures: availability and every Birnbaum
+/// importance against the binomial closed forms; the outage frequency and the chain for the
+/// mean time to first outage are too large, and each says so in a note instead of running
+/// for minutes.
+#[test]
+fn a_thousand_components_get_exact_availability_and_importance_and_notes_for_the_rest() {
+    use statrs::distribution::{Binomial, Discrete, DiscreteCDF};
+    let (n, tolerate) = (1000u64, 50u64);
+    let mut text = String::from("[simulation]\nhorizon = \"1y\"\nreplications = 10\nseed = 1\n\n");
+    for i in 0..n {
+        text.push_str(&format!("[components.c{i}]\nfailure = {{ dist = \"exponential\", mean = \"100h\" }}\nrepair = {{ dist = \"exponential\", mean = \"1h\" }}\n\n"));
+    }
+    let members: Vec<String> = (0..n).map(|i| format!("\"c{i}\"")).collect();
+    text.push_str(&format!("[routes.fleet]\nk_of_n = {{ need = {}, of = [{}] }}\n\n", n - tolerate, members.join(", ")));
+    text.push_str("[traffic.t]\nrate = \"1/s\"\n\n[architectures.a]\nt = [\"fleet\"]\n");
+    let (m, a) = exact(&text);
+    let e = arch(&m, &a, "a");
+    let q = 1.0 / 101.0; // each component down
+    let failed = |of: u64| Binomial::new(q, of).unwrap(); // how many of `of` are down
+    close("availability", e.classes[0].availability, failed(n).cdf(tolerate));
+    // A component matters exactly when `tolerate` of the other 999 are down.
+    let b = failed(n - 1).pmf(tolerate);
+    assert_eq!(e.classes[0].birnbaum.len(), n as usize);
+    for &(_, got) in &e.classes[0].birnbaum {
+        close("birnbaum", got, b);
+    }
+    assert!(e.classes[0].frequency.is_none());
+    assert!(e.notes.iter().any(|s| s.contains("no exact outage frequency") && s.contains("1000 components")), "{:?}", e.notes);
+    assert!(e.notes.iter().any(|s| s.contains("too many to hold")), "{:?}", e.notes);
+}

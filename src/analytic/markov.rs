@@ -9,7 +9,7 @@
 //! the order in which an instant settles (components first, then routes in index order); a
 //! switch-over that may fail is a branch with probabilities `switch_success` and its complement.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analytic::sparse::{solve, Csr, DENSE_LIMIT};
 use crate::model::{Member, Model, NodeKind};
@@ -372,6 +372,10 @@ fn member_up(m: &std::result::Result<usize, usize>, eff: &[bool], nodes: &[bool]
     }
 }
 
+/// Most component states (states × components) an explored chain may hold: about a gigabyte
+/// with the index, whatever `--max-states` says.
+const MAX_STATE_CELLS: usize = 50_000_000;
+
 /// Builds and solves the chain of architecture `arch`. Fails with a reason when the chain has
 /// more than `max_states` states or cannot be solved.
 pub fn analyze(model: &Model, arch: usize, forced: Option<Forced>, max_states: usize, want_mttff: bool) -> std::result::Result<Result, String> {
@@ -384,7 +388,7 @@ pub fn analyze(model: &Model, arch: usize, forced: Option<Forced>, max_states: u
     if let Some((_, modes)) = lay.settle(&start.modes, &all_up, &eff0).into_iter().next() {
         start.modes = modes;
     }
-    let mut index: HashMap<State, u32> = HashMap::new();
+    let mut index: HashMap<State, u32> = HashMap::default();
     let mut states = vec![start.clone()];
     index.insert(start, 0);
     let mut triplets: Vec<(usize, usize, f64)> = Vec::new();
@@ -403,6 +407,12 @@ pub fn analyze(model: &Model, arch: usize, forced: Option<Forced>, max_states: u
                     None => {
                         if states.len() >= max_states {
                             return Err(format!("its Markov chain has more than {max_states} states (raise --max-states to try a larger one)"));
+                        }
+                        if states.len() * nc > MAX_STATE_CELLS {
+                            return Err(format!(
+                                "its Markov chain has more than {} states of {nc} components each, too many to hold (at most {MAX_STATE_CELLS:.0e} component states in all)",
+                                states.len()
+                            ));
                         }
                         states.push(t.clone());
                         index.insert(t, (states.len() - 1) as u32);

@@ -198,12 +198,30 @@ impl Mdd {
     /// The probability that `f` is true when variable `v` is in state `s` with probability
     /// `p[v][s]`, independently.
     pub fn probability(&self, f: Id, p: &[Vec<f64>]) -> f64 {
-        self.probabilities(f, p)[f as usize]
+        // Only the nodes under `f`: `f` may be a small diagram among many larger ones.
+        let mut memo: HashMap<Id, f64> = HashMap::default();
+        self.prob_memo(f, p, &mut memo)
+    }
+
+    fn prob_memo(&self, f: Id, p: &[Vec<f64>], memo: &mut HashMap<Id, f64>) -> f64 {
+        match f {
+            FALSE => return 0.0,
+            TRUE => return 1.0,
+            _ => {}
+        }
+        if let Some(&r) = memo.get(&f) {
+            return r;
+        }
+        let v = self.top(f) as usize;
+        let r = (0..self.states[v]).map(|s| p[v][s] * self.prob_memo(self.child(f, s), p, memo)).sum();
+        memo.insert(f, r);
+        r
     }
 
     /// The probability of every node up to `f` (by id) being true, as [`Mdd::probability`]
-    /// says. A node's children are made before it, so one pass in id order suffices.
-    fn probabilities(&self, f: Id, p: &[Vec<f64>]) -> Vec<f64> {
+    /// says. A node's children are made before it, so one pass in id order suffices; worth it
+    /// when most of those nodes are under `f`.
+    pub fn probabilities(&self, f: Id, p: &[Vec<f64>]) -> Vec<f64> {
         let mut prob = vec![0.0; f as usize + 1];
         prob[TRUE as usize] = 1.0;
         for n in 2..=f as usize {

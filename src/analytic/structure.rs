@@ -169,7 +169,9 @@ impl Structure {
 
     /// Availability of class `class`.
     pub fn availability(&self, class: usize) -> f64 {
-        self.mdd.probability(self.roots[class], &self.probs())
+        // A class's root is built last, over nearly every node: one pass in id order.
+        let root = self.roots[class];
+        self.mdd.probabilities(root, &self.probs())[root as usize]
     }
 
     /// Outages per hour of class `class`: Σ over variable transitions s → s' of their frequency
