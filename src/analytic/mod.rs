@@ -226,7 +226,16 @@ fn analyze_arch(model: &Model, arch: usize, options: &Options) -> Result<ArchExa
                 let frequency = if blips_apart {
                     None
                 } else {
-                    s.frequency(c).map_err(|e| if !notes.contains(&e) { notes.push(e) }).ok()
+                    match s.frequency(c) {
+                        Ok(f) => Some(f),
+                        Err(e) => {
+                            // The reason is the same for every class: say it once.
+                            if !notes.contains(&e) {
+                                notes.push(e);
+                            }
+                            None
+                        }
+                    }
                 };
                 classes.push(ClassExact { availability: s.availability(c), frequency, mttff_hours: None, birnbaum: Vec::new() });
             }

@@ -524,7 +524,7 @@ impl<'m> Engine<'m> {
             let (up, down) = self.plan.proc_streams[i];
             self.rng_up[i] = rng::stream(seed, rep, up);
             self.rng_down[i] = rng::stream(seed, rep, down);
-            let c = self.plan.proc_comp[i] as usize;
+            let c = self.plan.proc_hot[i].comp as usize;
             let t = self.kind(i).failure.sample(&mut self.rng_up[i]);
             if self.active[c] {
                 self.phase[i] = Phase::Up;
@@ -597,7 +597,7 @@ impl<'m> Engine<'m> {
 
     #[inline(always)]
     fn kind(&self, i: usize) -> &'m ProcKind {
-        &self.plan.kinds[self.plan.proc_kind[i] as usize]
+        &self.plan.kinds[self.plan.proc_hot[i].kind as usize]
     }
 
     /// Holds component `c` up or down from time 0 (see [`Engine::set_forced`]).
@@ -685,7 +685,7 @@ impl<'m> Engine<'m> {
 
     #[inline(always)]
     fn request_repair(&mut self, i: usize) {
-        let c = self.plan.proc_comp[i] as usize;
+        let c = self.plan.proc_hot[i].comp as usize;
         let crew = self.plan.comp_crew[c];
         if crew == NONE || self.crew_busy[crew as usize] < self.plan.crew_size[crew as usize] {
             if crew != NONE {
@@ -708,7 +708,7 @@ impl<'m> Engine<'m> {
 
     #[inline(always)]
     fn process_repaired(&mut self, i: usize) {
-        let c = self.plan.proc_comp[i] as usize;
+        let c = self.plan.proc_hot[i].comp as usize;
         let life = self.kind(i).failure.sample(&mut self.rng_up[i]);
         if self.active[c] {
             self.phase[i] = Phase::Up;
@@ -731,8 +731,8 @@ impl<'m> Engine<'m> {
     /// Process `i`'s failure came into effect (`failed`) or ended: update its unit.
     #[inline(always)]
     fn effect_changed(&mut self, i: usize, failed: bool) {
-        let u = self.plan.proc_unit[i] as usize;
-        let c = self.plan.proc_comp[i] as usize;
+        let u = self.plan.proc_hot[i].unit as usize;
+        let c = self.plan.proc_hot[i].comp as usize;
         match self.kind(i).effect {
             Effect::Down if failed => self.unit_failed(u, c),
             Effect::Down => self.unit_recovered(u, c),
@@ -1195,14 +1195,7 @@ impl<'m> Engine<'m> {
     /// only when something is about to change what requests see (a walk, a surge) and at the
     /// end: the daily profile's weight is a running integral, so one call covers any stretch
     /// of constant walks and rates.
-    #[inline(always)]
     fn tally_until(&mut self, t: f64) {
-        if self.requests.is_some() {
-            self.tally_requests_until(t);
-        }
-    }
-
-    fn tally_requests_until(&mut self, t: f64) {
         let Some(r) = self.requests.as_mut() else { return };
         let end = t.min(self.accounts.horizon());
         if self.accounting != Accounting::Fast || end <= r.tallied_until {

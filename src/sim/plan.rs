@@ -120,8 +120,7 @@ pub enum PlanNode {
     Balance(u32),
 }
 
-/// The facts about a process instance that every one of its events needs, packed together
-/// (the same as `proc_comp`, `proc_unit` and `proc_kind` say).
+/// The facts about a process instance that every one of its events needs, packed together.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcHot {
     /// Its component.
@@ -204,13 +203,7 @@ pub struct Plan {
     pub request_level: bool,
     /// For each component: the cold failover it is a member of in this world (`NONE` if none).
     pub comp_cold: Vec<u32>,
-    /// Component of each process instance.
-    pub proc_comp: Vec<u32>,
-    /// Unit of each process instance.
-    pub proc_unit: Vec<u32>,
-    /// The kind (index into `kinds`) of each process instance.
-    pub proc_kind: Vec<u32>,
-    /// What the event loop reads first about each process instance, in one place.
+    /// Each process instance's component, unit, kind and whether it is plain.
     pub proc_hot: Vec<ProcHot>,
     /// The distinct failure processes: the engine's hot path reads these few, dense entries
     /// rather than following component → process pointers, and a thousand identical
@@ -335,8 +328,7 @@ impl Plan {
         let arch_requests: Vec<bool> = (0..model.architectures.len()).map(|a| archs.contains(&a) && model.request_level(a)).collect();
         let request_level = arch_requests.iter().any(|&r| r);
 
-        let (mut proc_comp, mut proc_unit, mut proc_streams) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut proc_kind, mut kinds) = (Vec::new(), Vec::new());
+        let (mut proc_hot, mut proc_streams, mut kinds) = (Vec::new(), Vec::new(), Vec::new());
         // Keyed by the kind's `Debug` text, which writes every parameter exactly.
         let mut kind_ids: HashMap<String, u32> = HashMap::new();
         let (mut unit_comp, mut unit_first_proc) = (Vec::new(), Vec::new());
@@ -353,22 +345,21 @@ impl Plan {
             for u in 0..comp.count {
                 let unit = unit_comp.len() as u32;
                 unit_comp.push(c as u32);
-                unit_first_proc.push(proc_comp.len() as u32);
+                unit_first_proc.push(proc_hot.len() as u32);
                 for p in &comp.processes {
                     // A plain component keeps the stream ids it has always had.
                     let id = match &p.mode {
                         None => name_id(&[&comp.name]),
                         Some(m) => name_id(&[&comp.name, m]),
                     };
-                    proc_comp.push(c as u32);
-                    proc_unit.push(unit);
                     let kind = ProcKind { failure: p.failure.clone(), repair: p.repair.clone(), detect: p.detect.clone(), effect: p.effect };
                     let next = kinds.len() as u32;
                     let k = *kind_ids.entry(format!("{kind:?}")).or_insert(next);
                     if k == next {
                         kinds.push(kind);
                     }
-                    proc_kind.push(k);
+                    // Whether it is plain is known once crews and cold standbys are (below).
+                    proc_hot.push(ProcHot { comp: c as u32, unit, kind: k, plain: false });
                     proc_streams.push((stream_id(id, u, Purpose::Up), stream_id(id, u, Purpose::Down)));
                 }
             }
@@ -397,7 +388,7 @@ impl Plan {
                 edges.push(Edge { from: r as u32, to: c as u32, grace: comp.grace });
             }
         }
-        let mut bases = Bases { grace: proc_comp.len(), ..Bases::default() };
+        let mut bases = Bases { grace: proc_hot.len(), ..Bases::default() };
         let mut edge_slot = vec![NONE; edges.len()];
         let mut grace_edge = Vec::new();
         for (e, edge) in edges.iter().enumerate() {
@@ -543,22 +534,16 @@ impl Plan {
                 _ => (NONE, 0),
             })
             .collect();
-        let proc_hot = (0..proc_comp.len())
-            .map(|i| {
-                let (comp, kind) = (proc_comp[i], proc_kind[i]);
-                let k: &ProcKind = &kinds[kind as usize];
-                let plain = k.detect.is_none() && k.effect == Effect::Down && comp_crew[comp as usize] == NONE && comp_cold[comp as usize] == NONE;
-                ProcHot { comp, unit: proc_unit[i], kind, plain }
-            })
-            .collect();
+        for h in &mut proc_hot {
+            let k: &ProcKind = &kinds[h.kind as usize];
+            let c = h.comp as usize;
+            h.plain = k.detect.is_none() && k.effect == Effect::Down && comp_crew[c] == NONE && comp_cold[c] == NONE;
+        }
         Plan {
             archs: archs.to_vec(),
             arch_requests,
             request_level,
             comp_cold,
-            proc_comp,
-            proc_unit,
-            proc_kind,
             proc_hot,
             kinds,
             proc_streams,
@@ -645,7 +630,7 @@ impl Plan {
 
     /// Number of process instances simulated.
     pub fn processes(&self) -> usize {
-        self.proc_comp.len()
+        self.proc_hot.len()
     }
 
     /// Number of units simulated.
