@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod model;
 pub mod montecarlo;
+pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod sim;

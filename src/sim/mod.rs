@@ -33,6 +33,7 @@ pub mod accounting;
 pub mod plan;
 pub mod queue;
 pub mod rng;
+pub mod trace;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

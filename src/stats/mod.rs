@@ -1,6 +1,7 @@
 //! Statistics: exact accumulators that merge to the same bits in any order, and the estimates
 //! with confidence intervals they produce.
 
+pub mod distributions;
 pub mod estimate;
 pub mod exact_sum;
 pub mod histogram;
