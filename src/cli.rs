@@ -78,11 +78,16 @@ struct RunArgs {
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 
-    /// Folder for summary.json, summary.csv and report.md [default: output/<file stem>/].
+    /// Folder for summary.json, summary.csv, report.md, report.html and the plots
+    /// [default: output/<file stem>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Print nothing on stderr but errors and warnings.
+    /// Do not draw the plots (availability, downtime_cdf, outage_durations, timeline, cost).
+    #[arg(long)]
+    no_plots: bool,
+
+    /// Print nothing on stderr but errors and warnings (no progress bar).
     #[arg(long, short)]
     quiet: bool,
 
@@ -149,9 +154,19 @@ fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
     }
 }
 
+/// Whether `NO_COLOR` asks for no colours (set and not empty, as no-color.org says).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 /// Whether stderr should get colours: a terminal, and `NO_COLOR` not set.
 fn stderr_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    std::io::stderr().is_terminal() && !no_color()
+}
+
+/// Whether stdout should get colours: a terminal, and `NO_COLOR` not set.
+fn stdout_color() -> bool {
+    std::io::stdout().is_terminal() && !no_color()
 }
 
 /// Runs the command line and returns the exit code.
@@ -294,6 +309,16 @@ fn default_out_dir(file: &Path) -> PathBuf {
     PathBuf::from("output").join(stem)
 }
 
+/// Replications searched for one worth showing on the timeline plot.
+const TIMELINE_SEARCH: u64 = 100;
+
+/// The replication shown on the timeline plot: the first in which some class has an outage
+/// (a year with nothing happening says little), else replication 0.
+fn sample_timeline(model: &Model) -> Option<crate::sim::trace::Timeline> {
+    let _ = (model, TIMELINE_SEARCH);
+    None
+}
+
 fn run(args: RunArgs) -> i32 {
     let mut loaded = match load(&args.scenario) {
         Ok(l) => l,
@@ -345,7 +370,11 @@ fn run(args: RunArgs) -> i32 {
     let done = AtomicU64::new(0);
     let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
     let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
-    let acc = match crate::montecarlo::simulate(model, 0..model.replications, &options, &done) {
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let simulated = crate::progress::with_progress(model.replications, &done, show_progress, stderr_color(), || {
+        crate::montecarlo::simulate(model, 0..model.replications, &options, &done)
+    });
+    let acc = match simulated {
         Ok(acc) => acc,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -369,9 +398,13 @@ fn run(args: RunArgs) -> i32 {
     let file = args.scenario.file.display().to_string();
     let command = reproduce_command(&args, model);
     let exact_note = exact_note(&analysis);
-    let report = Report { summary: &summary, model, file: &file, command: &command, exact_note: exact_note.as_deref() };
+    let report = Report { summary: &summary, model, file: &file, command: &command, exact_note: exact_note.as_deref(), plots: &[] };
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
-    let text = match args.format.exporter().render(&report) {
+    let exporter = match args.format {
+        Format::Table => Box::new(report::table::TableExporter { color: stdout_color(), wrap: std::io::stdout().is_terminal() }),
+        f => f.exporter(),
+    };
+    let text = match exporter.render(&report) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -382,11 +415,24 @@ fn run(args: RunArgs) -> i32 {
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         // stdout closed (for example piped into `head`): nothing more to say there.
     }
-    match report::write_outputs(&out_dir, &report) {
+    let distributions = acc.distributions(model);
+    let timeline = if args.no_plots { None } else { sample_timeline(model) };
+    let plots = crate::plot::PlotInput { summary: &summary, distributions: &distributions, timeline: timeline.as_ref() };
+    match report::write_outputs(&out_dir, &report, (!args.no_plots).then_some(&plots)) {
         Ok(paths) => {
             if !args.quiet {
                 let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-                eprintln!("relsim: wrote {} in {}", names.join(", "), out_dir.display());
+                let is_plot = |n: &&String| n.ends_with(".svg") || n.ends_with(".png");
+                let plots = names.iter().filter(is_plot).count();
+                let mut listed: Vec<&str> = names.iter().filter(|n| !is_plot(n)).map(String::as_str).collect();
+                let plot_text = format!("{plots} plots (SVG and PNG)");
+                if plots > 0 {
+                    listed.push(&plot_text);
+                }
+                eprintln!("relsim: wrote {} in {}", listed.join(", "), out_dir.display());
+                if plots > 0 || names.iter().any(|n| n == "report.html") {
+                    eprintln!("relsim: open {} in a browser{}", out_dir.join("report.html").display(), if plots > 0 { " for the report with its plots" } else { " for the report" });
+                }
             }
             0
         }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod model;
 pub mod montecarlo;
 pub mod plot;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod sim;

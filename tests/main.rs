@@ -7,9 +7,11 @@
 mod common;
 
 mod analytic;
+mod browser;
 mod cli;
 mod determinism;
 mod exact;
 mod requests;
 mod scenario_errors;
 mod shipped;
+mod snapshots;

@@ -1,8 +1,10 @@
 //! CSV: one row per architecture, class and metric (long format, easy to filter and plot).
 //! Architecture-level metrics (total cost, SLA) have an empty class. Quantiles are rows named
 //! `mttr_hours.median` and `mttr_hours.p90` whose `mean` column holds the quantile. Importance
-//! rows are named `downtime_share[COMPONENT]` and `birnbaum[COMPONENT]`. `exact` holds the
-//! analytic value where there is one.
+//! rows are named `downtime_share[COMPONENT]` and `birnbaum[COMPONENT]`. Paired differences
+//! between architectures come last, as rows of architecture A named
+//! `downtime_hours_per_year.minus[B]` (per class) and `cost_per_year.minus[B]` (A minus B).
+//! `exact` holds the analytic value where there is one.
 
 use super::{Exporter, Report};
 use crate::stats::estimate::{Estimate, QuantileEstimate};
@@ -57,6 +59,12 @@ impl Exporter for CsvExporter {
             if let Some(e) = &arch.sla_credits_per_year {
                 row(&mut w, a, "", "sla_credits_per_year", e)?;
             }
+        }
+        for d in &report.summary.differences {
+            for c in &d.downtime_hours_per_year {
+                row(&mut w, &d.a, &c.class, &format!("downtime_hours_per_year.minus[{}]", d.b), &c.difference)?;
+            }
+            row(&mut w, &d.a, "", &format!("cost_per_year.minus[{}]", d.b), &d.cost_per_year)?;
         }
         Ok(String::from_utf8(w.into_inner()?)?)
     }

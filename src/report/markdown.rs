@@ -1,5 +1,7 @@
-//! `report.md`: the scenario in brief (components, traffic, architectures), the comparison table,
-//! the totals, the notes and the command that reproduces the run.
+//! `report.md`: the question (scenario name and description), the answer first (architectures
+//! ranked on availability and cost, with paired leads), the plots, the detailed tables, the top
+//! downtime contributors, the assumptions (every component's distributions), and how to
+//! reproduce the run.
 
 use super::format::thousands;
 use super::table::{
@@ -85,7 +87,7 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
 }
 
 fn scenario_section(model: &Model) -> String {
-    let mut out = String::from("## Scenario\n\n### Components\n\n");
+    let mut out = String::from("## Assumptions\n\nWhat the numbers above rest on: every component's failure and repair distributions, the traffic, and how each architecture routes it.\n\n### Components\n\n");
     let headers: Vec<String> =
         ["component", "kind", "units", "failure", "repair", "detect", "depends on", "crew", "notes"].iter().map(|s| s.to_string()).collect();
     let rows: Vec<Vec<String>> = model
@@ -192,14 +194,115 @@ fn scenario_section(model: &Model) -> String {
     out
 }
 
+/// The plots, in the order the report shows them: file stem, title, what to read in it.
+pub const PLOTS: [(&str, &str, &str); 5] = [
+    ("availability", "Availability", "Unavailability in minutes per year on a log scale (lower is better), with each estimate's interval; the dashed lines mark the nines."),
+    ("downtime_cdf", "Downtime per year across replications", "How often a year has more than a given downtime: the tail is what an SLA pays for."),
+    ("outage_durations", "Outage durations", "The distribution of outage durations, median and p90 marked."),
+    ("timeline", "One sample year", "One replication: each component's down intervals and each class's outages, per architecture, on the same random history."),
+    ("cost", "Expected cost per year", "Downtime cost and SLA credits per architecture, with the interval of the total."),
+];
+
+fn answer_section(s: &crate::stats::summary::Summary) -> String {
+    use super::answer::{by_availability, by_cost, has_costs, hours_pm, verdicts};
+    use super::format::{money, percent};
+    let mut out = String::from("## The answer\n\n");
+    for v in verdicts(s, &|n| format!("`{n}`")) {
+        out.push_str(&format!("- {v}\n"));
+    }
+    let ncls = s.architectures.first().map_or(0, |a| a.classes.len());
+    let headers: Vec<String> =
+        ["class", "rank", "architecture", "availability", "downtime per year", "more downtime than the best"].iter().map(|h| h.to_string()).collect();
+    let mut rows = Vec::new();
+    for c in 0..ncls {
+        let r = by_availability(s, c);
+        for (k, (&a, behind)) in r.order.iter().zip(&r.behind).enumerate() {
+            let cls = &s.architectures[a].classes[c];
+            rows.push(vec![
+                if k == 0 { cls.name.clone() } else { String::new() },
+                (k + 1).to_string(),
+                s.architectures[a].name.clone(),
+                percent(&cls.availability),
+                hours_pm(&cls.downtime_hours_per_year),
+                behind.as_ref().map_or_else(|| if k == 0 { "best".to_string() } else { "—".to_string() }, hours_pm),
+            ]);
+        }
+    }
+    out.push_str("\n### Ranked by availability\n\n");
+    out.push_str(&md_table(&headers, &rows, 3));
+    if has_costs(s) {
+        let mut headers = vec!["rank".to_string(), "architecture".to_string(), "expected cost per year".to_string()];
+        if s.sla.is_some() {
+            headers.push("of which SLA credits".to_string());
+        }
+        headers.push("more than the cheapest".to_string());
+        let r = by_cost(s);
+        let rows: Vec<Vec<String>> = r
+            .order
+            .iter()
+            .zip(&r.behind)
+            .enumerate()
+            .map(|(k, (&a, behind))| {
+                let arch = &s.architectures[a];
+                let mut row = vec![(k + 1).to_string(), arch.name.clone(), money(&arch.cost_per_year)];
+                if s.sla.is_some() {
+                    row.push(arch.sla_credits_per_year.as_ref().map(money).unwrap_or_default());
+                }
+                row.push(behind.as_ref().map_or_else(|| if k == 0 { "cheapest".to_string() } else { "—".to_string() }, money));
+                row
+            })
+            .collect();
+        out.push_str("\n### Ranked by expected cost\n\n");
+        out.push_str(&md_table(&headers, &rows, 2));
+    }
+    out.push_str(
+        "\nDifferences between architectures are paired: every architecture is simulated on the same random histories, so a difference is known much better than the two estimates' intervals suggest. Intervals are ± half-widths at the confidence level of the run.\n\n",
+    );
+    out
+}
+
 impl Exporter for MarkdownExporter {
     fn render(&self, report: &Report<'_>) -> anyhow::Result<String> {
         let s = report.summary;
-        let mut out = format!("# relsim report: {}\n\n", s.scenario);
-        if let Some(d) = &s.description {
-            out.push_str(&format!("{d}\n\n"));
+        let mut out = format!("# {}\n\n", s.scenario);
+        match &s.description {
+            Some(d) => out.push_str(&format!("{}\n\n", d.trim())),
+            None => out.push_str("Which of these architectures should we run?\n\n"),
         }
-        out.push_str(&format!("{}.\n\n", heading(s)));
+        out.push_str(&format!("*{}; relsim {}.*\n\n", heading(s), s.relsim_version));
+        out.push_str(&answer_section(s));
+        let shown: Vec<_> = PLOTS.iter().filter(|(stem, _, _)| report.plots.iter().any(|p| p == &format!("{stem}.png"))).collect();
+        if !shown.is_empty() {
+            out.push_str("## Plots\n\nEvery plot is also beside this report as SVG (for slides) and PNG.\n\n");
+            for (stem, title, caption) in shown {
+                out.push_str(&format!("### {title}\n\n![{title}]({stem}.png)\n\n{caption}\n\n"));
+            }
+        }
+        out.push_str("## Results per architecture and class\n\n");
+        let headers: Vec<String> = CLASS_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &class_rows(s, "<br>"), 2));
+        if let Some(note) = report.exact_note {
+            out.push_str(&format!("\n{note}\n"));
+        }
+        out.push_str("\n## Requests\n\n");
+        let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &request_rows(s, "<br>"), 2));
+        out.push_str("\nRequest success counts requests answered rightly within the deadline; silent errors are answered wrongly (nothing notices them), overloaded ones were shed by a component beyond its capacity. Added latency is the time spent waiting on hanging calls and deadlines.\n");
+        out.push_str("\n## Top downtime contributors\n\n");
+        let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &contributor_rows(s, "<br>"), usize::MAX));
+        out.push_str("\nA component's share of downtime counts the outages that began with its failure. Birnbaum importance is the availability with the component always up minus with it always down.\n");
+        out.push_str("\n## Totals per architecture\n\n");
+        out.push_str(&md_table(&architecture_headers(s), &architecture_rows(s), 1));
+        out.push_str("\nTotal cost is the downtime cost of every class, plus the cost of requests not answered rightly, plus SLA credits paid.\n\n");
+        out.push_str(&scenario_section(report.model));
+        out.push_str("## Notes\n\n");
+        out.push_str("- Intervals are ± half-widths at the confidence level above; MTTR median and p90 are over outages.\n");
+        out.push_str("- Availability is by time, from an all-up start; an outage still open at the end of the horizon is followed to its end for MTTR.\n");
+        for n in &s.notes {
+            out.push_str(&format!("- {n}.\n"));
+        }
+        out.push_str("\n## Run\n\n");
         out.push_str(&format!(
             "| | |\n|---|---|\n| scenario file | `{}` |\n| seed | {} |\n| replications | {} per architecture |\n| horizon | {} ({} h) per replication |\n| confidence | {}% |\n| outages shorter than | {} are blips |\n| relsim | {} |\n\n",
             report.file,
@@ -211,32 +314,7 @@ impl Exporter for MarkdownExporter {
             format_duration(report.model.min_outage),
             s.relsim_version
         ));
-        out.push_str("## Results per architecture and class\n\n");
-        let headers: Vec<String> = CLASS_HEADERS.iter().map(|h| h.to_string()).collect();
-        out.push_str(&md_table(&headers, &class_rows(s, "<br>"), 2));
-        if let Some(note) = report.exact_note {
-            out.push_str(&format!("\n{note}\n"));
-        }
-        out.push_str("\n## Requests\n\n");
-        let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();
-        out.push_str(&md_table(&headers, &request_rows(s, "<br>"), 2));
-        out.push_str("\nRequest success counts requests answered rightly within the deadline; silent errors are answered wrongly (nothing notices them), overloaded ones were shed by a component beyond its capacity. Added latency is the time spent waiting on hanging calls and deadlines.\n");
-        out.push_str("\n## Top contributors\n\n");
-        let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
-        out.push_str(&md_table(&headers, &contributor_rows(s, "<br>"), usize::MAX));
-        out.push_str("\nA component's share of downtime counts the outages that began with its failure. Birnbaum importance is the availability with the component always up minus with it always down.\n");
-        out.push_str("\n## Totals per architecture\n\n");
-        out.push_str(&md_table(&architecture_headers(s), &architecture_rows(s), 1));
-        out.push_str("\nTotal cost is the downtime cost of every class, plus the cost of requests not answered rightly, plus SLA credits paid.\n\n");
-        out.push_str("## Notes\n\n");
-        out.push_str("- Intervals are ± half-widths at the confidence level above; MTTR median and p90 are over outages.\n");
-        out.push_str("- Availability is by time, from an all-up start; an outage still open at the end of the horizon is followed to its end for MTTR.\n");
-        for n in &s.notes {
-            out.push_str(&format!("- {n}.\n"));
-        }
-        out.push('\n');
-        out.push_str(&scenario_section(report.model));
-        out.push_str(&format!("## Reproduce\n\n```sh\n{}\n```\n", report.command));
+        out.push_str(&format!("To reproduce these numbers exactly:\n\n```sh\n{}\n```\n", report.command));
         Ok(out)
     }
 }

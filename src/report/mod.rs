@@ -1,9 +1,12 @@
 //! Everything a run shows or writes: one [`Exporter`] per format (terminal table, JSON, CSV,
-//! Markdown) rendering the same [`Report`], and [`write_outputs`] for the output folder.
+//! Markdown) rendering the same [`Report`], and [`write_outputs`] for the output folder (those,
+//! the plots and report.html).
 
+pub mod answer;
 pub mod csv;
 pub mod exact;
 pub mod format;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -16,6 +19,7 @@ use crate::model::Model;
 use crate::stats::summary::Summary;
 
 /// What a report renders: the estimates plus the context needed to explain them.
+#[derive(Clone, Copy)]
 pub struct Report<'a> {
     /// The estimates.
     pub summary: &'a Summary,
@@ -27,6 +31,9 @@ pub struct Report<'a> {
     pub command: &'a str,
     /// Which exact values are shown and why others are missing, if worth saying.
     pub exact_note: Option<&'a str>,
+    /// File names of the plots written beside the report (report.md links the PNGs it finds
+    /// here); empty when there are none.
+    pub plots: &'a [String],
 }
 
 /// Renders a report in one format.
@@ -52,7 +59,7 @@ impl Format {
     /// The exporter for this format.
     pub fn exporter(self) -> Box<dyn Exporter> {
         match self {
-            Format::Table => Box::new(table::TableExporter),
+            Format::Table => Box::new(table::TableExporter { color: false, wrap: false }),
             Format::Json => Box::new(json::JsonExporter),
             Format::Csv => Box::new(csv::CsvExporter),
             Format::Md => Box::new(markdown::MarkdownExporter),
@@ -60,18 +67,33 @@ impl Format {
     }
 }
 
-/// Writes `summary.json`, `summary.csv` and `report.md` into `dir` (created if missing) and
-/// returns the paths written.
-pub fn write_outputs(dir: &Path, report: &Report<'_>) -> anyhow::Result<Vec<std::path::PathBuf>> {
+/// Writes the plots (when `plots` is given), `summary.json`, `summary.csv`, `report.md` and
+/// `report.html` into `dir` (created if missing) and returns the paths written.
+///
+/// Plots come first, so the reports link exactly the plots of this run. Plots of an earlier
+/// run left in the folder (for example before a run with `--no-plots`) are not deleted, and not
+/// linked.
+pub fn write_outputs(dir: &Path, report: &Report<'_>, plots: Option<&crate::plot::PlotInput<'_>>) -> anyhow::Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    let mut written = Vec::new();
+    if let Some(input) = plots {
+        written.extend(crate::plot::write_plots(dir, input)?);
+    }
+    let names: Vec<String> = written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    let report = Report { plots: &names, ..*report };
     let files: [(&str, &dyn Exporter); 3] =
         [("summary.json", &json::JsonExporter), ("summary.csv", &csv::CsvExporter), ("report.md", &markdown::MarkdownExporter)];
-    let mut written = Vec::with_capacity(files.len());
+    let write = |path: &Path, text: &str| std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()));
+    let mut markdown = String::new();
     for (name, exporter) in files {
         let path = dir.join(name);
-        let text = exporter.render(report)?;
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        let text = exporter.render(&report)?;
+        write(&path, &text)?;
         written.push(path);
+        markdown = text;
     }
+    let path = dir.join("report.html");
+    write(&path, &html::render(&markdown, &report.summary.scenario, dir)?)?;
+    written.push(path);
     Ok(written)
 }

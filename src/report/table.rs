@@ -1,6 +1,6 @@
 //! The terminal comparison table, and the rows it shares with the Markdown report.
 
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
 
 use super::format::{money, percent, pm, pm_compact, probability, with_exact};
 use super::{Exporter, Report};
@@ -159,11 +159,23 @@ pub fn heading(s: &Summary) -> String {
 }
 
 /// Renders the terminal table.
-pub struct TableExporter;
+pub struct TableExporter {
+    /// Bold headers (ANSI escapes); the caller decides (a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+    /// Wrap cells to fit the terminal's width (when stdout is one); otherwise rows are never
+    /// wrapped, so the output does not depend on where it is printed.
+    pub wrap: bool,
+}
 
-fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
+fn table(headers: &[String], rows: &[Vec<String>], color: bool, wrap: bool) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(headers.to_vec());
+    t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(if wrap { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
+    if color {
+        t.enforce_styling();
+        t.set_header(headers.iter().map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
+    } else {
+        t.set_header(headers.to_vec());
+    }
     for r in rows {
         t.add_row(r.clone());
     }
@@ -180,17 +192,17 @@ impl Exporter for TableExporter {
         let s = report.summary;
         let headers: Vec<String> = CLASS_HEADERS.iter().map(|h| h.to_string()).collect();
         let mut out = format!("{}\n", heading(s));
-        out.push_str(&table(&headers, &class_rows(s, "\n")).to_string());
+        out.push_str(&table(&headers, &class_rows(s, "\n"), self.color, self.wrap).to_string());
         out.push('\n');
-        let arch = table(&architecture_headers(s), &architecture_rows(s));
+        let arch = table(&architecture_headers(s), &architecture_rows(s), self.color, self.wrap);
         out.push_str(&arch.to_string());
         out.push('\n');
         let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();
         out.push_str("Requests\n");
-        out.push_str(&table(&headers, &request_rows(s, "\n")).to_string());
+        out.push_str(&table(&headers, &request_rows(s, "\n"), self.color, self.wrap).to_string());
         out.push('\n');
         let headers: Vec<String> = CONTRIBUTOR_HEADERS.iter().map(|h| h.to_string()).collect();
-        let mut contributors = table(&headers, &contributor_rows(s, "\n"));
+        let mut contributors = table(&headers, &contributor_rows(s, "\n"), self.color, self.wrap);
         for i in 2..4 {
             if let Some(col) = contributors.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Left);
@@ -199,10 +211,15 @@ impl Exporter for TableExporter {
         out.push_str("Top contributors\n");
         out.push_str(&contributors.to_string());
         out.push('\n');
+        let bold = |t: &str| if self.color { format!("\x1b[1m{t}\x1b[0m") } else { t.to_string() };
+        out.push_str(&format!("{}\n", bold("The answer")));
+        for v in super::answer::verdicts(s, &|n| n.to_string()) {
+            out.push_str(&format!("  • {v}\n"));
+        }
         if let Some(sla) = &s.sla {
             out.push_str(&format!("SLA: target {} per {}, measured on {}.\n", sla.target, sla.period, sla.measures));
         }
-        out.push_str("Intervals are ± half-widths; MTTR median / p90 are over outages.\n");
+        out.push_str("Intervals are ± half-widths; differences between architectures are paired (same random histories); MTTR median / p90 are over outages.\n");
         if let Some(note) = report.exact_note {
             out.push_str(&format!("{note}\n"));
         }

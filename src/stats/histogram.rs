@@ -83,6 +83,12 @@ impl LogHistogram {
         Some(self.max)
     }
 
+    /// Non-empty bins in increasing order as `(value, count)`: each bin's middle, clamped to the
+    /// exact range seen (so a histogram of one repeated value gives that value).
+    pub fn bins(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(b, &c)| (value_of(b).clamp(self.min, self.max), c))
+    }
+
     /// The `p`-quantile (smallest value with at least a fraction `p` at or below it).
     pub fn quantile(&self, p: f64) -> Option<f64> {
         let rank = ((p * self.total as f64).ceil() as u64).max(1) - 1;

@@ -9,6 +9,7 @@ use crate::scenario::units::{HOUR, YEAR};
 use crate::sim::accounting::Accounts;
 use crate::sim::FIRST_OUTAGE_LIMIT;
 use crate::stats::estimate::{quantile, Estimate, Moments, Pair, QuantileEstimate, Share};
+use crate::stats::distributions::{ClassDistributions, Distributions};
 use crate::stats::exact_sum::ExactSum;
 use crate::stats::histogram::LogHistogram;
 use crate::traffic::walk::Outcome;
@@ -49,6 +50,10 @@ struct ClassAcc {
     down_per_outage: Pair,
     /// Outage durations (seconds).
     durations: LogHistogram,
+    /// Downtime per year (seconds) of each replication that had any.
+    downtime_per_year: LogHistogram,
+    /// Replications with no downtime.
+    no_downtime: u64,
     /// Time to the first outage from the all-up start (seconds), when measured.
     first_outage: Moments,
     /// First-outage replications cut at the limit without an outage.
@@ -76,20 +81,40 @@ pub struct Accumulator {
     causes: Vec<Share>,
     /// Per account and component: availability with the component held up minus held down.
     birnbaum: Vec<Moments>,
+    /// Per class and pair of architectures `(a, b)`, `a < b`: unavailability of `a` minus `b`,
+    /// replication by replication (the same random histories, so the pair's spread is small).
+    unavailability_diff: Vec<Moments>,
+    /// Per pair of architectures: total cost per year of `a` minus `b`.
+    cost_diff: Vec<Moments>,
+    /// This replication's unavailability per account and cost per architecture, filled by
+    /// [`Accumulator::add`] world by world and turned into differences by
+    /// [`Accumulator::count_replication`]. Scratch space, not part of the sums.
+    current_unavailability: Vec<f64>,
+    current_cost: Vec<f64>,
     components: usize,
     replications: u64,
     events: u64,
+}
+
+/// Pairs `(a, b)` with `a < b` among `n` architectures, in the order differences are stored.
+pub fn architecture_pairs(n: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..n).flat_map(move |a| (a + 1..n).map(move |b| (a, b)))
 }
 
 impl Accumulator {
     /// An empty accumulator for `model`.
     pub fn new(model: &Model) -> Self {
         let n = model.architectures.len() * model.classes.len();
+        let pairs = architecture_pairs(model.architectures.len()).count();
         Accumulator {
             classes: vec![ClassAcc::default(); n],
             archs: vec![ArchAcc::default(); model.architectures.len()],
             causes: vec![Share::default(); n * model.components.len()],
             birnbaum: vec![Moments::default(); n * model.components.len()],
+            unavailability_diff: vec![Moments::default(); pairs * model.classes.len()],
+            cost_diff: vec![Moments::default(); pairs],
+            current_unavailability: vec![0.0; n],
+            current_cost: vec![0.0; model.architectures.len()],
             components: model.components.len(),
             replications: 0,
             events: 0,
@@ -106,9 +131,22 @@ impl Accumulator {
         self.events
     }
 
-    /// Counts one replication (call once per replication, whatever the number of worlds).
+    /// Counts one replication (call once per replication, after [`Accumulator::add`] for every
+    /// world) and records the differences between architectures it showed.
     pub fn count_replication(&mut self) {
         self.replications += 1;
+        let narch = self.archs.len();
+        if narch < 2 {
+            return;
+        }
+        let ncls = self.classes.len() / narch;
+        for (k, (a, b)) in architecture_pairs(narch).enumerate() {
+            self.cost_diff[k].add(self.current_cost[a] - self.current_cost[b]);
+            for c in 0..ncls {
+                let d = self.current_unavailability[a * ncls + c] - self.current_unavailability[b * ncls + c];
+                self.unavailability_diff[c * self.cost_diff.len() + k].add(d);
+            }
+        }
     }
 
     /// Adds one replication's outcome for architectures `archs` (one world of the model).
@@ -124,6 +162,12 @@ impl Accumulator {
             let cls = &model.classes[class];
             let u = a.downtime / h;
             c.unavailability.add(u);
+            self.current_unavailability[i] = u;
+            if a.downtime > 0.0 {
+                c.downtime_per_year.add(a.downtime * per_year);
+            } else {
+                c.no_downtime += 1;
+            }
             let failed_requests = if acc.tallied[i] {
                 let t = &acc.tallies[i];
                 c.right.add(t.outcomes[Outcome::Right as usize], t.requests);
@@ -186,6 +230,7 @@ impl Accumulator {
                 arch.credits.add(credits_per_year);
             }
             arch.cost.add(downtime_cost + credits_per_year);
+            self.current_cost[ai] = downtime_cost + credits_per_year;
         }
     }
 
@@ -231,6 +276,8 @@ impl Accumulator {
             a.duration_per_outage.merge(&b.duration_per_outage);
             a.down_per_outage.merge(&b.down_per_outage);
             a.durations.merge(&b.durations);
+            a.downtime_per_year.merge(&b.downtime_per_year);
+            a.no_downtime += b.no_downtime;
             a.right.merge(&b.right);
             a.wrong.merge(&b.wrong);
             a.overloaded.merge(&b.overloaded);
@@ -248,6 +295,12 @@ impl Accumulator {
             a.merge(b);
         }
         for (a, b) in self.birnbaum.iter_mut().zip(&o.birnbaum) {
+            a.merge(b);
+        }
+        for (a, b) in self.unavailability_diff.iter_mut().zip(&o.unavailability_diff) {
+            a.merge(b);
+        }
+        for (a, b) in self.cost_diff.iter_mut().zip(&o.cost_diff) {
             a.merge(b);
         }
         for (a, b) in self.archs.iter_mut().zip(&o.archs) {
@@ -366,7 +419,56 @@ impl Accumulator {
             }),
             notes: self.notes(),
             architectures,
+            differences: self.differences(model),
         }
+    }
+
+    /// Paired differences between every two architectures.
+    fn differences(&self, model: &Model) -> Vec<Difference> {
+        let conf = model.confidence;
+        let npairs = self.cost_diff.len();
+        architecture_pairs(model.architectures.len())
+            .enumerate()
+            .map(|(k, (a, b))| Difference {
+                a: model.architectures[a].name.clone(),
+                b: model.architectures[b].name.clone(),
+                downtime_hours_per_year: model
+                    .classes
+                    .iter()
+                    .enumerate()
+                    .map(|(c, cls)| ClassDifference {
+                        class: cls.name.clone(),
+                        difference: self.unavailability_diff[c * npairs + k].estimate(conf).affine(0.0, YEAR / HOUR),
+                    })
+                    .collect(),
+                cost_per_year: self.cost_diff[k].estimate(conf),
+            })
+            .collect()
+    }
+
+    /// Distributions across replications and outages, for plots.
+    pub fn distributions(&self, model: &Model) -> Distributions {
+        let ncls = model.classes.len();
+        let hours = |h: &LogHistogram| h.bins().map(|(v, n)| (v / HOUR, n)).collect::<Vec<_>>();
+        let cells = self
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut downtime = Vec::with_capacity(1);
+                if c.no_downtime > 0 {
+                    downtime.push((0.0, c.no_downtime));
+                }
+                downtime.extend(hours(&c.downtime_per_year));
+                ClassDistributions {
+                    architecture: model.architectures[i / ncls].name.clone(),
+                    class: model.classes[i % ncls].name.clone(),
+                    downtime_hours_per_year: downtime,
+                    outage_hours: hours(&c.durations),
+                }
+            })
+            .collect();
+        Distributions { classes: ncls, cells }
     }
 
     fn notes(&self) -> Vec<String> {
@@ -536,4 +638,30 @@ pub struct Summary {
     pub notes: Vec<String>,
     /// Per architecture.
     pub architectures: Vec<ArchitectureSummary>,
+    /// Every two architectures compared replication by replication (`a` minus `b`): on the same
+    /// random histories, these intervals are much narrower than the two estimates' intervals
+    /// suggest.
+    pub differences: Vec<Difference>,
+}
+
+/// Architecture `a` minus architecture `b`, replication by replication.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Difference {
+    /// First architecture.
+    pub a: String,
+    /// Second architecture.
+    pub b: String,
+    /// Per class: downtime hours per year of `a` minus `b`.
+    pub downtime_hours_per_year: Vec<ClassDifference>,
+    /// Total cost per year (downtime cost and SLA credits) of `a` minus `b`.
+    pub cost_per_year: Estimate,
+}
+
+/// A difference for one class.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassDifference {
+    /// Class name.
+    pub class: String,
+    /// The difference with its interval.
+    pub difference: Estimate,
 }
