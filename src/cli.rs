@@ -109,6 +109,56 @@ struct RunArgs {
     /// and slow: for validating the fast mode at low request rates).
     #[arg(long)]
     per_request: bool,
+
+    /// Add replications until every architecture's --metric (availability by default) has an
+    /// interval half-width of at most this, e.g. --precision 0.0001.
+    #[arg(long, value_name = "HALF_WIDTH", conflicts_with = "rel_precision")]
+    precision: Option<f64>,
+
+    /// Add replications until every architecture's --metric has a half-width of at most this
+    /// fraction of its estimate, e.g. --rel-precision 0.05.
+    #[arg(long, value_name = "FRACTION")]
+    rel_precision: Option<f64>,
+
+    /// The metric a precision target applies to (a class metric's JSON name).
+    #[arg(long, value_name = "NAME", default_value = "availability")]
+    metric: String,
+
+    /// The most replications a precision target may use [default: 1000000].
+    #[arg(long, value_name = "N")]
+    max_reps: Option<u64>,
+}
+
+/// Default cap on replications for a precision target.
+const DEFAULT_MAX_REPS: u64 = 1_000_000;
+
+/// The precision target of the arguments, or an error message for bad values.
+fn precision_target(args: &RunArgs) -> Result<Option<crate::precision::Target>, String> {
+    use crate::precision::{HalfWidth, Target};
+    let half_width = match (args.precision, args.rel_precision) {
+        (Some(h), _) if !(h.is_finite() && h > 0.0) => return Err(format!("--precision {h}: give a positive half-width, for example --precision 0.0001")),
+        (_, Some(r)) if !(r.is_finite() && r > 0.0) => return Err(format!("--rel-precision {r}: give a positive fraction, for example --rel-precision 0.05")),
+        (Some(h), _) => HalfWidth::Absolute(h),
+        (_, Some(r)) => HalfWidth::Relative(r),
+        (None, None) => {
+            if args.max_reps.is_some() {
+                return Err("--max-reps caps a precision target; add --precision HALF_WIDTH or --rel-precision FRACTION (or use --reps N for a fixed run)".to_string());
+            }
+            if args.metric != "availability" {
+                return Err(format!("--metric {} names the metric of a precision target; add --precision HALF_WIDTH or --rel-precision FRACTION", args.metric));
+            }
+            return Ok(None);
+        }
+    };
+    if !crate::model::CLASS_METRICS.contains(&args.metric.as_str()) {
+        let hint = crate::diagnostic::did_you_mean(&args.metric, crate::model::CLASS_METRICS.iter().copied()).map(|m| format!("did you mean --metric {m}? ")).unwrap_or_default();
+        return Err(format!("--metric {}: not a class metric; {hint}the metrics are {}", args.metric, crate::model::CLASS_METRICS.join(", ")));
+    }
+    let max_replications = args.max_reps.unwrap_or(DEFAULT_MAX_REPS);
+    if max_replications < 2 {
+        return Err(format!("--max-reps {max_replications}: a confidence interval needs at least 2 replications"));
+    }
+    Ok(Some(Target { metric: args.metric.clone(), half_width, max_replications }))
 }
 
 #[derive(Debug, Args)]
@@ -294,10 +344,12 @@ fn shell_quote(s: &str) -> String {
     }
 }
 
-fn reproduce_command(args: &RunArgs, model: &Model) -> String {
+/// The command that gives the same numbers: the replications actually run (a precision target
+/// decided them) and the seed, whatever the file says.
+fn reproduce_command(args: &RunArgs, model: &Model, replications: u64) -> String {
     let mut parts = vec!["relsim".to_string(), "run".to_string(), shell_quote(&args.scenario.file.display().to_string())];
     parts.push(format!("--seed {}", model.seed));
-    parts.push(format!("--reps {}", model.replications));
+    parts.push(format!("--reps {replications}"));
     for s in &args.scenario.sets {
         parts.push(format!("--set {}", shell_quote(s)));
     }
@@ -366,15 +418,24 @@ fn run(args: RunArgs) -> i32 {
             );
         }
     }
+    let target = match precision_target(&args) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_INPUT;
+        }
+    };
     let started = Instant::now();
     let done = AtomicU64::new(0);
+    let planned = AtomicU64::new(model.replications);
     let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
     let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let simulated = crate::progress::with_progress(model.replications, &done, show_progress, stderr_color(), || {
-        crate::montecarlo::simulate(model, 0..model.replications, &options, &done)
+    let simulated = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || match &target {
+        Some(target) => crate::precision::run(model, target, &options, &done, &planned).map(|(acc, outcome)| (acc, Some(outcome))),
+        None => crate::montecarlo::simulate(model, 0..model.replications, &options, &done).map(|acc| (acc, None)),
     });
-    let acc = match simulated {
+    let (acc, precision) = match simulated {
         Ok(acc) => acc,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -383,6 +444,10 @@ fn run(args: RunArgs) -> i32 {
     };
     let simulated = started.elapsed().as_secs_f64();
     let mut summary = acc.summarize(model);
+    if let Some(outcome) = &precision {
+        summary.notes.insert(0, outcome.sentence(summary.replications));
+    }
+    summary.precision = precision;
     let exact_options = crate::analytic::Options { max_states: args.max_states.max(1), mttff: args.first_outage, birnbaum: true };
     let analysis = crate::analytic::analyze(model, &exact_options);
     crate::analytic::attach(&mut summary, &analysis, model);
@@ -396,7 +461,7 @@ fn run(args: RunArgs) -> i32 {
         );
     }
     let file = args.scenario.file.display().to_string();
-    let command = reproduce_command(&args, model);
+    let command = reproduce_command(&args, model, summary.replications);
     let exact_note = exact_note(&analysis);
     let report = Report { summary: &summary, model, file: &file, command: &command, exact_note: exact_note.as_deref(), plots: &[] };
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));

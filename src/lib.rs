@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod model;
 pub mod montecarlo;
 pub mod plot;
+pub mod precision;
 pub mod progress;
 pub mod report;
 pub mod scenario;

@@ -12,9 +12,10 @@ pub const DELAY: Duration = Duration::from_secs(1);
 
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs `work`, showing `done` out of `total` replications on stderr while it runs if `show`.
-/// `color` picks a coloured bar (only where the caller allows colours).
-pub fn with_progress<T>(total: u64, done: &AtomicU64, show: bool, color: bool, work: impl FnOnce() -> T) -> T {
+/// Runs `work`, showing `done` out of `total` replications on stderr while it runs if `show`
+/// (`total` may grow while it runs, as with a precision target). `color` picks a coloured bar
+/// (only where the caller allows colours).
+pub fn with_progress<T>(total: &AtomicU64, done: &AtomicU64, show: bool, color: bool, work: impl FnOnce() -> T) -> T {
     if !show {
         return work();
     }
@@ -27,7 +28,7 @@ pub fn with_progress<T>(total: u64, done: &AtomicU64, show: bool, color: bool, w
     })
 }
 
-fn draw(total: u64, done: &AtomicU64, color: bool, finished: &AtomicBool) {
+fn draw(total: &AtomicU64, done: &AtomicU64, color: bool, finished: &AtomicBool) {
     let started = Instant::now();
     while started.elapsed() < DELAY {
         if finished.load(Ordering::Acquire) {
@@ -43,12 +44,15 @@ fn draw(total: u64, done: &AtomicU64, color: bool, finished: &AtomicBool) {
     let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("█▉▊▋▌▍▎▏ ");
     // Start from where the run is, so the rate (and so the time left) is not skewed by the
     // replications done before the bar appeared.
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+    let now = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    let bar = ProgressBar::with_draw_target(Some(now(total)), ProgressDrawTarget::stderr())
         .with_style(style)
-        .with_position(done.load(Ordering::Relaxed).min(total))
+        .with_position(now(done).min(now(total)))
         .with_elapsed(started.elapsed());
     while !finished.load(Ordering::Acquire) {
-        bar.set_position(done.load(Ordering::Relaxed).min(total));
+        let total = now(total);
+        bar.set_length(total);
+        bar.set_position(now(done).min(total));
         std::thread::sleep(TICK);
     }
     bar.finish_and_clear();

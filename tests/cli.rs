@@ -164,3 +164,15 @@ fn help_and_version() {
     relsim().arg("--version").assert().success().stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
     relsim().assert().code(2);
 }
+
+#[test]
+fn precision_flags_are_checked() {
+    for (args, message) in [
+        (vec!["--max-reps", "100"], "--max-reps caps a precision target"),
+        (vec!["--precision", "-1"], "give a positive half-width"),
+        (vec!["--rel-precision", "0.1", "--metric", "mttr_hour"], "did you mean --metric mttr_hours"),
+        (vec!["--precision", "0.1", "--rel-precision", "0.1"], "cannot be used with"),
+    ] {
+        relsim().arg(repo(SCENARIO)).args(&args).arg("--no-plots").assert().code(2).stderr(predicate::str::contains(message));
+    }
+}

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod determinism;
 mod exact;
+mod precision;
 mod requests;
 mod scenario_errors;
 mod shipped;

@@ -207,6 +207,9 @@ fn answer_section(s: &crate::stats::summary::Summary) -> String {
     use super::answer::{by_availability, by_cost, has_costs, hours_pm, verdicts};
     use super::format::{money, percent};
     let mut out = String::from("## The answer\n\n");
+    if let Some(p) = &s.precision {
+        out.push_str(&format!("{}.\n\n", p.sentence(s.replications)));
+    }
     for v in verdicts(s, &|n| format!("`{n}`")) {
         out.push_str(&format!("- {v}\n"));
     }

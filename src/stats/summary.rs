@@ -420,6 +420,7 @@ impl Accumulator {
             notes: self.notes(),
             architectures,
             differences: self.differences(model),
+            precision: None,
         }
     }
 
@@ -570,6 +571,36 @@ pub struct ClassSummary {
     pub importance: Vec<ComponentImportance>,
 }
 
+impl ClassSummary {
+    /// The metric named `name` (a name of `model::CLASS_METRICS`), quantiles as estimates
+    /// without `exact`; `None` for an unknown name.
+    pub fn metric(&self, name: &str) -> Option<Estimate> {
+        let q = |q: &QuantileEstimate| Estimate { mean: q.value, ci_low: q.ci_low, ci_high: q.ci_high, exact: None };
+        Some(match name {
+            "availability" => self.availability,
+            "request_success" => self.request_success,
+            "downtime_hours_per_year" => self.downtime_hours_per_year,
+            "outages_per_year" => self.outages_per_year,
+            "blips_per_year" => self.blips_per_year,
+            "mttr_hours" => self.mttr_hours.mean,
+            "mttr_hours.median" => q(&self.mttr_hours.median),
+            "mttr_hours.p90" => q(&self.mttr_hours.p90),
+            "mtbf_hours" => self.mtbf_hours,
+            "longest_outage_hours" => self.longest_outage_hours,
+            "cost_per_year" => self.cost_per_year,
+            "silent_errors" => self.silent_errors,
+            "overloaded_requests" => self.overloaded_requests,
+            "retries_per_request" => self.retries_per_request,
+            "added_latency_seconds" => self.added_latency_seconds.mean,
+            "added_latency_seconds.p50" => q(&self.added_latency_seconds.p50),
+            "added_latency_seconds.p99" => q(&self.added_latency_seconds.p99),
+            "breaker_opens_per_year" => self.breaker_opens_per_year,
+            "time_to_first_outage_hours" => self.time_to_first_outage_hours,
+            _ => return None,
+        })
+    }
+}
+
 /// How much one component matters to one class.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComponentImportance {
@@ -642,6 +673,9 @@ pub struct Summary {
     /// random histories, these intervals are much narrower than the two estimates' intervals
     /// suggest.
     pub differences: Vec<Difference>,
+    /// How a precision target (`--precision`, `--rel-precision`) went; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::precision::Outcome>,
 }
 
 /// Architecture `a` minus architecture `b`, replication by replication.
@@ -664,4 +698,19 @@ pub struct ClassDifference {
     pub class: String,
     /// The difference with its interval.
     pub difference: Estimate,
+}
+
+#[cfg(test)]
+mod metric_tests {
+    use crate::model::CLASS_METRICS;
+
+    #[test]
+    fn every_class_metric_name_has_a_value() {
+        let model = crate::load_str("[components.a]\nfailure = \"30d\"\nrepair = \"1h\"\n[traffic.api]\nrate = \"1/s\"\n[architectures.one]\napi = [\"a\"]\n[simulation]\nhorizon = \"1y\"\nreplications = 4\n", &[]).unwrap();
+        let s = crate::simulate(&model, Some(1)).unwrap();
+        for name in CLASS_METRICS {
+            assert!(s.architectures[0].classes[0].metric(name).is_some(), "{name}");
+        }
+        assert!(s.architectures[0].classes[0].metric("nonsense").is_none());
+    }
 }
