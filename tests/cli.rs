@@ -169,7 +169,7 @@ fn help_and_version() {
 fn precision_flags_are_checked() {
     for (args, message) in [
         (vec!["--max-reps", "100"], "--max-reps caps a precision target"),
-        (vec!["--precision", "-1"], "give a positive half-width"),
+        (vec!["--precision=0"], "give a positive half-width"),
         (vec!["--rel-precision", "0.1", "--metric", "mttr_hour"], "did you mean --metric mttr_hours"),
         (vec!["--precision", "0.1", "--rel-precision", "0.1"], "cannot be used with"),
     ] {
