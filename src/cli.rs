@@ -28,7 +28,7 @@ pub const EXIT_FAILURE: i32 = 1;
     name = "relsim",
     version,
     about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
-    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
     after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
 )]
 struct Cli {
@@ -44,6 +44,9 @@ enum Command {
     Validate(ValidateArgs),
     /// Exact steady-state answers for a model whose distributions are all exponential.
     Exact(ExactArgs),
+    /// Run every point of a sweep ([sweep] in the file, or --set key.path=v1,v2,v3) on the same
+    /// random numbers and write sweep.csv, sweep.json and sweep plots.
+    Sweep(RunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -190,7 +193,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "exact", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "sweep", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -232,6 +235,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
         Command::Run(args) => run(args),
         Command::Validate(args) => validate(args),
         Command::Exact(args) => exact(args),
+        Command::Sweep(args) => sweep(args),
     }
 }
 
@@ -388,6 +392,9 @@ fn run(args: RunArgs) -> i32 {
         model.seed = seed;
     }
     let model = &loaded.model;
+    if !args.quiet && loaded.has_sweep {
+        eprintln!("relsim: note: this file has a [sweep]; `relsim run` simulates the scenario as written, `relsim sweep {}` runs every point", args.scenario.file.display());
+    }
     if !args.quiet && !model.slos.is_empty() {
         eprintln!(
             "relsim: note: the {} [[slo]] check(s) in this file were validated; they are evaluated by `relsim check`, which comes in a later version",
@@ -498,6 +505,102 @@ fn run(args: RunArgs) -> i32 {
                 if plots > 0 || names.iter().any(|n| n == "report.html") {
                     eprintln!("relsim: open {} in a browser{}", out_dir.join("report.html").display(), if plots > 0 { " for the report with its plots" } else { " for the report" });
                 }
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn sweep(args: RunArgs) -> i32 {
+    let mut loaded = match scenario::load_sweep(&args.scenario.file, &args.scenario.sets) {
+        Ok(l) => l,
+        Err(e) => {
+            report_input_error(&e);
+            return EXIT_INPUT;
+        }
+    };
+    if !loaded.warnings.is_empty() {
+        eprint!("{}", render(&loaded.sources, &loaded.warnings, stderr_color()));
+    }
+    if args.format == Format::Md {
+        eprintln!("error: --format md is not available for sweeps\n  = help: use --format table, json (sweep.json) or csv (sweep.csv)");
+        return EXIT_INPUT;
+    }
+    if let Some(reps) = args.reps {
+        if reps < 2 {
+            eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
+            return EXIT_INPUT;
+        }
+    }
+    for p in &mut loaded.points {
+        if let Some(reps) = args.reps {
+            p.model.replications = reps;
+        }
+        if let Some(seed) = args.seed {
+            p.model.seed = seed;
+        }
+    }
+    let target = match precision_target(&args) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_INPUT;
+        }
+    };
+    let first = &loaded.points[0].model;
+    if !args.quiet {
+        eprintln!(
+            "relsim: sweep of {} over {}: {} × {}, {} replications of {} per point, seed {}",
+            count(loaded.points.len(), "point"),
+            loaded.keys.join(if loaded.zip { " zipped with " } else { " × " }),
+            count(first.architectures.len(), "architecture"),
+            count(first.classes.len(), "traffic class"),
+            first.replications,
+            format_duration(first.horizon),
+            first.seed
+        );
+    }
+    let started = Instant::now();
+    let (done, planned) = (AtomicU64::new(0), AtomicU64::new(0));
+    let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
+    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let result = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || crate::sweep::run(&loaded, &options, target.as_ref(), &done, &planned));
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_FAILURE;
+        }
+    };
+    if !args.quiet {
+        eprintln!("relsim: {} replications in {:.2} s", done.load(std::sync::atomic::Ordering::Relaxed), started.elapsed().as_secs_f64());
+    }
+    let text = match args.format {
+        Format::Json => crate::sweep::export::json(&result),
+        Format::Csv => crate::sweep::export::csv(&result),
+        _ => Ok(crate::sweep::export::table(&result, stdout_color(), std::io::stdout().is_terminal())),
+    };
+    match text {
+        Ok(t) => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(t.as_bytes()).and_then(|_| stdout.flush());
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return EXIT_FAILURE;
+        }
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
+    match crate::sweep::export::write(&out_dir, &result, !args.no_plots) {
+        Ok(paths) => {
+            if !args.quiet {
+                let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+                eprintln!("relsim: wrote {} in {}", names.join(", "), out_dir.display());
             }
             0
         }

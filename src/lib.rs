@@ -17,6 +17,7 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod traffic;
 
 use std::sync::atomic::AtomicU64;

@@ -16,3 +16,4 @@ mod requests;
 mod scenario_errors;
 mod shipped;
 mod snapshots;
+mod sweep;

@@ -243,7 +243,7 @@ pub struct Scenario {
 
 const TOP_KEYS: &[&str] =
     &["name", "description", "simulation", "components", "crews", "routes", "traffic", "architectures", "sla", "slo"];
-const TOP_LATER: &[Later] = &[Later { key: "sweep", what: "parameter sweeps come in a later version; use --set for one point" }];
+const TOP_LATER: &[Later] = &[];
 
 const SIM_KEYS: &[&str] = &["horizon", "replications", "seed", "confidence", "min_outage"];
 

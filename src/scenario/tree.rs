@@ -190,7 +190,7 @@ fn shift(mut node: Node, by: usize) -> Node {
 
 /// Splits `a.b."c.d".e` into segments with their byte spans; `None` when a segment is empty or
 /// a quote is unbalanced.
-fn split_key_path(text: &str) -> Option<Vec<(String, Range<usize>)>> {
+pub fn split_key_path(text: &str) -> Option<Vec<(String, Range<usize>)>> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut start = 0;
