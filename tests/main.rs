@@ -13,3 +13,4 @@ mod exact;
 mod requests;
 mod scenario_errors;
 mod shipped;
+mod trace;
