@@ -371,8 +371,15 @@ const TIMELINE_SEARCH: u64 = 100;
 /// The replication shown on the timeline plot: the first in which some class has an outage
 /// (a year with nothing happening says little), else replication 0.
 fn sample_timeline(model: &Model) -> Option<crate::sim::trace::Timeline> {
-    let _ = (model, TIMELINE_SEARCH);
-    None
+    let mut first = None;
+    for r in 0..model.replications.min(TIMELINE_SEARCH) {
+        let Ok(t) = crate::sim::trace::trace(model, r) else { break };
+        if t.architectures.iter().any(|a| a.classes.iter().any(|c| !c.down.is_empty())) {
+            return Some(t);
+        }
+        first.get_or_insert(t);
+    }
+    first
 }
 
 fn run(args: RunArgs) -> i32 {

@@ -17,3 +17,4 @@ mod scenario_errors;
 mod shipped;
 mod snapshots;
 mod sweep;
+mod trace;

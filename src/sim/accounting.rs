@@ -14,6 +14,9 @@ use crate::scenario::units::floor_time;
 use crate::sim::Mode;
 use crate::traffic::ledger::Tally;
 
+/// Per account: outage intervals `(start, end)` in seconds.
+type Intervals = Vec<Vec<(f64, f64)>>;
+
 /// "No component" as the cause of an outage.
 pub const NO_CAUSE: u32 = u32::MAX;
 
@@ -102,6 +105,9 @@ pub struct Accounts {
     mode: Mode,
     /// Accounts (of this world) without a first outage yet.
     awaiting: u32,
+    /// Per account, when recording (see [`Accounts::record_intervals`]): each outage's part
+    /// inside the horizon, `(start, end)` in seconds, as it was added to `downtime`.
+    intervals: Option<Box<Intervals>>,
 }
 
 impl Accounts {
@@ -131,7 +137,22 @@ impl Accounts {
             open: 0,
             mode: Mode::Horizon,
             awaiting: 0,
+            intervals: None,
         }
+    }
+
+    /// Starts (`true`) or stops keeping every outage's interval inside the horizon, for
+    /// timelines (see `sim::trace`). Off by default; it costs one branch per outage.
+    pub fn record_intervals(&mut self, on: bool) {
+        self.intervals = on.then(|| Box::new(vec![Vec::new(); self.list.len()]));
+    }
+
+    /// When recording: account `acc`'s outages in the last replication, each as its part inside
+    /// the horizon `(start, end)` in seconds, in the order they ended; exactly what was added to
+    /// its `downtime` (blips included, empty intervals left out). Not merged: an outage that
+    /// ends where the next begins gives two touching intervals.
+    pub fn intervals(&self, acc: usize) -> Option<&[(f64, f64)]> {
+        self.intervals.as_ref().map(|v| v[acc].as_slice())
     }
 
     /// Sets what the replication measures, for the accounts of architectures `archs`.
@@ -165,6 +186,11 @@ impl Accounts {
         }
         self.breaker_opens.fill(0);
         self.open = 0;
+        if let Some(v) = self.intervals.as_mut() {
+            for list in v.iter_mut() {
+                list.clear();
+            }
+        }
     }
 
     /// Accounts down since before the horizon and not yet back up.
@@ -254,6 +280,11 @@ impl Accounts {
         let cause = self.list[acc].cause;
         if cause != NO_CAUSE && end > start {
             self.cause_down[acc * self.components + cause as usize] += end - start;
+        }
+        if let Some(v) = self.intervals.as_mut() {
+            if end > start {
+                v[acc].push((start, end));
+            }
         }
         let min_outage = self.min_outage;
         let a = &mut self.list[acc];

@@ -28,6 +28,11 @@
 //!
 //! The component loop does no I/O and, after the first replication on a thread, no heap
 //! allocation; the request walk reuses its buffers where it can.
+//!
+//! For a timeline ([`trace`]), [`Engine::set_tracing`] switches on a recorder: every flip of a
+//! component's effective state is reported from `Engine::component_changed`'s two paths (the
+//! counting fast path and `propagate`), and the accounts keep each outage's interval as they
+//! add it to the downtime. Off, it costs one predictable branch per component change.
 
 pub mod accounting;
 pub mod plan;
@@ -49,6 +54,7 @@ pub use accounting::NO_CAUSE;
 use plan::{Plan, PlanNode, ProcHot, ProcKind, Slot, NODE_BIT, NONE};
 use queue::TimerQueue;
 use rng::Stream;
+use trace::Recorder;
 
 /// How far past the horizon an outage that is still open is followed before giving up.
 const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
@@ -272,6 +278,8 @@ pub struct Engine<'m> {
     /// Whether to prefetch the next event's random streams: worth it only when they no
     /// longer fit in the first-level cache (measured with `benches/renewal.rs`).
     prefetch: bool,
+    /// Components' effective down intervals, kept only while tracing ([`Engine::set_tracing`]).
+    recorder: Option<Box<Recorder>>,
 }
 
 impl<'m> Engine<'m> {
@@ -380,6 +388,31 @@ impl<'m> Engine<'m> {
             accounts: Accounts::new(model),
             events: 0,
             prefetch: procs >= PREFETCH_FROM,
+            recorder: None,
+        }
+    }
+
+    /// Starts (`true`) or stops recording, in the following replications, when each component
+    /// is effectively down and each account's outages (for `trace::trace`). Recording only
+    /// watches: a replication's outcome is the same bits either way.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.recorder = on.then(|| Box::new(Recorder::new(self.plan.comp_units.len(), self.model.horizon)));
+        self.accounts.record_intervals(on);
+    }
+
+    /// When tracing: the intervals of the last replication in which component `c` was
+    /// *effectively* down (fewer than `need` units up, a dependency blocking it, or a bad
+    /// deploy with effect `down` in place), `(start, end)` in seconds, clipped to the horizon,
+    /// in time order. Empty for a component this world does not simulate.
+    pub fn component_intervals(&self, c: usize) -> Option<&[(f64, f64)]> {
+        self.recorder.as_ref().map(|r| r.intervals(c))
+    }
+
+    /// Tells the recorder, if any, that component `c`'s effective state is now `up`.
+    #[inline(always)]
+    fn record_component(&mut self, c: usize, up: bool) {
+        if let Some(r) = self.recorder.as_deref_mut() {
+            r.component(c, up, self.now);
         }
     }
 
@@ -482,6 +515,9 @@ impl<'m> Engine<'m> {
             Mode::Horizon | Mode::Availability => self.accounts.close_all(self.now.max(horizon)),
             Mode::FirstOutage => self.accounts.close_all(self.now),
         }
+        if let Some(r) = self.recorder.as_deref_mut() {
+            r.finish();
+        }
     }
 
     fn reset(&mut self, rep: u64) {
@@ -490,6 +526,9 @@ impl<'m> Engine<'m> {
         self.events = 0;
         self.queue.clear();
         self.accounts.reset();
+        if let Some(r) = self.recorder.as_deref_mut() {
+            r.reset();
+        }
         self.units_up.copy_from_slice(&self.plan.comp_units);
         self.unit_down.fill(0);
         self.unit_capacity.fill(1.0);
@@ -867,7 +906,9 @@ impl<'m> Engine<'m> {
     }
 
     /// Settles a change of component `c`'s effective state: first through every component that
-    /// depends on it, then through the routes that use any component that changed.
+    /// depends on it, then through the routes that use any component that changed. Every flip of
+    /// a component's effective state (`blocked` leaving or reaching 0) goes through here or
+    /// through `propagate`, and both tell the recorder when tracing.
     #[inline(always)]
     fn component_changed(&mut self, c: usize) {
         let (gate, need) = self.plan.comp_gate[c];
@@ -877,6 +918,7 @@ impl<'m> Engine<'m> {
             if !up {
                 self.down_cause[c] = self.cause;
             }
+            self.record_component(c, up);
             self.mark_component(c);
             let n = gate as usize;
             self.count_member(n, up);
@@ -902,6 +944,7 @@ impl<'m> Engine<'m> {
             if !up {
                 self.down_cause[c] = self.cause;
             }
+            self.record_component(c, up);
             for k in 0..self.plan.comp_edges.row(c).len() {
                 let e = self.plan.comp_edges.row(c)[k] as usize;
                 let edge = self.plan.edges[e];
