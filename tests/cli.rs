@@ -30,9 +30,33 @@ fn file_alone_runs_and_writes_every_output() {
         assert!(len > 100, "{f} missing or empty");
     }
     let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    for part in ["# relsim report: gateway-failover", "| seed | 11 |", "| replications | 50 per architecture |", "## Results per architecture and class", "relsim run", "--reps 50", "request_success is the fraction of requests answered rightly"] {
+    for part in ["# gateway-failover", "## The answer", "## Plots", "![Availability](availability.png)", "## Assumptions", "| seed | 11 |", "| replications | 50 per architecture |", "## Results per architecture and class", "relsim run", "--reps 50", "request_success is the fraction of requests answered rightly"] {
         assert!(report.contains(part), "report.md lacks {part:?}");
     }
+    for plot in ["availability", "downtime_cdf", "outage_durations", "timeline", "cost"] {
+        let svg = std::fs::read_to_string(out.path().join(format!("{plot}.svg"))).unwrap_or_default();
+        assert!(svg.len() > 5_000 && svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{plot}.svg is not a whole SVG ({} bytes)", svg.len());
+        let png = std::fs::read(out.path().join(format!("{plot}.png"))).unwrap_or_default();
+        assert!(png.len() > 20_000, "{plot}.png is only {} bytes", png.len());
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap_or_else(|e| panic!("{plot}.png does not decode: {e}"));
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let info = reader.next_frame(&mut pixels).unwrap_or_else(|e| panic!("{plot}.png does not decode: {e}"));
+        assert!(info.width >= 1000 && info.height >= 500, "{plot}.png is {}x{}", info.width, info.height);
+        let distinct: std::collections::HashSet<&[u8]> = pixels.chunks(info.line_size / info.width as usize).collect();
+        assert!(distinct.len() > 20, "{plot}.png has {} colours", distinct.len());
+    }
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 5, "report.html inlines the five plots");
+}
+
+#[test]
+fn no_plots_writes_no_plots_and_the_report_links_none() {
+    let out = tempfile::tempdir().unwrap();
+    relsim().args([&repo(SCENARIO), "--reps", "20", "--no-plots", "--out"]).arg(out.path()).assert().success();
+    let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.ends_with(".png") && !n.ends_with(".svg")), "{names:?}");
+    let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(!report.contains("## Plots") && !report.contains(".png"));
 }
 
 #[test]
@@ -79,14 +103,16 @@ fn csv_and_markdown_formats() {
     assert!(csv.contains("direct,chat,birnbaum[aws-us-east-1],"));
     assert!(csv.lines().all(|l| l.split(',').count() == 7), "every row has 7 fields");
     // Per architecture: 19 class metrics, 2 rows per component the class depends on (direct: 4,
-    // gateway-failover: 6), 3 architecture metrics; plus the header.
-    assert_eq!(csv.lines().count(), 1 + (19 + 2 * 4 + 3) + (19 + 2 * 6 + 3));
+    // gateway-failover: 6), 3 architecture metrics; plus the header; plus the paired difference
+    // of the one pair of architectures (downtime of the class, and cost).
+    assert_eq!(csv.lines().count(), 1 + (19 + 2 * 4 + 3) + (19 + 2 * 6 + 3) + 2);
+    assert!(csv.contains("direct,chat,downtime_hours_per_year.minus[gateway-failover],"));
     relsim()
         .args([&repo(SCENARIO), "--reps", "20", "--format", "md", "--out"])
         .arg(out.path())
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("# relsim report: gateway-failover"));
+        .stdout(predicate::str::starts_with("# gateway-failover\n"));
 }
 
 #[test]

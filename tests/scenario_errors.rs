@@ -161,9 +161,9 @@ fn request_level_keys_are_checked() {
     assert!(load_str("s.toml", "s", &with("[components.auth]\n", "[components.auth]\nfails = \"hang\"\n").replace("rate = \"100/s\"", "rate = \"100/s\"\ntimeout = \"30s\""), &[]).is_ok());
     // Inside a failover, the attempt timeout (LiteLLM's 6000 s by default) bounds the wait.
     assert!(load_str("s.toml", "s", &with("[components.provider]\n", "[components.provider]\nfails = \"hang\"\n"), &[]).is_ok());
-    // Sweeps are for a later version.
-    let e = errors(&format!("{GOOD}\n[sweep]\nx = [1]\n"), &[]);
-    assert_has(&e, &["`sweep` is not supported yet"]);
+    // A sweep is checked even by `relsim run` and `relsim validate`, which do not run it.
+    let e = errors(&format!("{GOOD}\n[sweep]\n\"components.auth.repair.median\" = \"5m\"\n"), &[]);
+    assert_has(&e, &["sweep.\"components.auth.repair.median\" must be a list of values"]);
 }
 
 #[test]
