@@ -13,5 +13,6 @@ mod determinism;
 mod exact;
 mod requests;
 mod scenario_errors;
+mod shard;
 mod shipped;
 mod snapshots;

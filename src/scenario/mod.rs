@@ -35,8 +35,19 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, InputError> {
             Some("give the path of a scenario file, for example scenarios/multicloud.toml".to_string()),
         )
     })?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".to_string());
-    load_str(&path.display().to_string(), &stem, &text, sets)
+    load_str(&path.display().to_string(), &stem_of(path), &text, sets)
+}
+
+/// The name a scenario file gives a scenario without a `name` key: its file stem.
+pub fn stem_of(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".to_string())
+}
+
+impl Loaded {
+    /// The scenario file's text as read ([`load_str`] registers it first among the sources).
+    pub fn text(&self) -> &str {
+        self.sources.text(0)
+    }
 }
 
 /// Loads a scenario from text. `display_name` appears in error locations; `stem` names the
