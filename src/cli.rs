@@ -12,10 +12,13 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analytic::Analysis;
 use crate::diagnostic::{render, InputError};
 use crate::model::Model;
 use crate::report::{self, Format, Report};
 use crate::scenario::{self, units::format_duration, Loaded};
+use crate::shard::Shard;
+use crate::stats::summary::{Accumulator, Summary};
 
 /// Exit code for bad input.
 pub const EXIT_INPUT: i32 = 2;
@@ -28,7 +31,7 @@ pub const EXIT_FAILURE: i32 = 1;
     name = "relsim",
     version,
     about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
-    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
     after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
 )]
 struct Cli {
@@ -47,6 +50,8 @@ enum Command {
     /// Run every point of a sweep ([sweep] in the file, or --set key.path=v1,v2,v3) on the same
     /// random numbers and write sweep.csv, sweep.json and sweep plots.
     Sweep(RunArgs),
+    /// Combine the partial results of shards (run --shard I/N) into the outputs of one run.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +135,22 @@ struct RunArgs {
     /// The most replications a precision target may use [default: 1000000].
     #[arg(long, value_name = "N")]
     max_reps: Option<u64>,
+    /// Run only shard I of N (counting from 1): its share of the replications. Writes only the
+    /// partial result partial.json into --out [default: output/<file stem>/shard-I-of-N/], for
+    /// relsim merge. See docs/distributed.md.
+    #[arg(long, value_name = "I/N", conflicts_with = "shard_from_env")]
+    shard: Option<Shard>,
+
+    /// Like --shard, taking I/N from a Slurm job array (SLURM_ARRAY_TASK_ID counted from
+    /// SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX from 0, with --shards N).
+    #[arg(long)]
+    shard_from_env: bool,
+
+    /// The number of shards for --shard-from-env (needed in a Kubernetes Indexed Job: its
+    /// completions).
+    #[arg(long, value_name = "N", requires = "shard_from_env", value_parser = clap::value_parser!(u64).range(1..))]
+    shards: Option<u64>,
 }
 
 /// Default cap on replications for a precision target.
@@ -165,6 +186,30 @@ fn precision_target(args: &RunArgs) -> Result<Option<crate::precision::Target>, 
 }
 
 #[derive(Debug, Args)]
+struct MergeArgs {
+    /// The shards' partial results: their --out folders, or the partial.json in each.
+    #[arg(value_name = "PART", required = true)]
+    parts: Vec<PathBuf>,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+
+    /// Folder for summary.json, summary.csv, report.md, report.html and the plots
+    /// [default: output/<file stem>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Do not draw the plots.
+    #[arg(long)]
+    no_plots: bool,
+
+    /// Print nothing on stderr but errors and warnings.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
 struct ExactArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
@@ -193,7 +238,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "exact", "sweep", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "sweep", "merge", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -236,6 +281,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
         Command::Validate(args) => validate(args),
         Command::Exact(args) => exact(args),
         Command::Sweep(args) => sweep(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
@@ -349,20 +395,19 @@ fn shell_quote(s: &str) -> String {
 }
 
 /// The command that gives the same numbers: the replications actually run (a precision target
-/// decided them) and the seed, whatever the file says.
-fn reproduce_command(args: &RunArgs, model: &Model, replications: u64) -> String {
-    let mut parts = vec!["relsim".to_string(), "run".to_string(), shell_quote(&args.scenario.file.display().to_string())];
+/// may have decided them) and the seed, whatever the file says.
+fn reproduce_command(file: &str, sets: &[String], model: &Model, replications: u64) -> String {
+    let mut parts = vec!["relsim".to_string(), "run".to_string(), shell_quote(file)];
     parts.push(format!("--seed {}", model.seed));
     parts.push(format!("--reps {replications}"));
-    for s in &args.scenario.sets {
+    for s in sets {
         parts.push(format!("--set {}", shell_quote(s)));
     }
     parts.join(" ")
 }
 
 fn default_out_dir(file: &Path) -> PathBuf {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".to_string());
-    PathBuf::from("output").join(stem)
+    PathBuf::from("output").join(scenario::stem_of(file))
 }
 
 /// Replications searched for one worth showing on the timeline plot.
@@ -399,6 +444,22 @@ fn run(args: RunArgs) -> i32 {
         model.seed = seed;
     }
     let model = &loaded.model;
+    let shard = match (args.shard, args.shard_from_env) {
+        (Some(s), _) => Some(s),
+        (None, true) => match crate::shard::from_env(args.shards, |k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned())) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_INPUT;
+            }
+        },
+        (None, false) => None,
+    };
+    if let Some(Err(e)) = shard.map(|s| s.check(model.replications)) {
+        eprintln!("error: {e}");
+        return EXIT_INPUT;
+    }
+    let range = shard.map_or(0..model.replications, |s| s.range(model.replications));
     if !args.quiet && loaded.has_sweep {
         eprintln!("relsim: note: this file has a [sweep]; `relsim run` simulates the scenario as written, `relsim sweep {}` runs every point", args.scenario.file.display());
     }
@@ -409,8 +470,9 @@ fn run(args: RunArgs) -> i32 {
         );
     }
     if !args.quiet {
+        let share = shard.map(|s| format!("shard {s}: replications {}..{} of ", range.start, range.end)).unwrap_or_default();
         eprintln!(
-            "relsim: {} × {}, {} replications of {}, seed {}",
+            "relsim: {share}{} × {}, {} replications of {}, seed {}",
             count(model.architectures.len(), "architecture"),
             count(model.classes.len(), "traffic class"),
             model.replications,
@@ -418,16 +480,17 @@ fn run(args: RunArgs) -> i32 {
             model.seed
         );
     }
+    let replications = range.end - range.start;
     if args.per_request {
         // Drawing every request is meant for checking the fast mode at low rates; say up front
         // when it cannot finish in any reasonable time. (Warnings show even with --quiet.)
-        let requests = model.total_rate() * model.horizon * model.replications as f64;
+        let requests = model.total_rate() * model.horizon * replications as f64;
         if requests > PER_REQUEST_WARNING {
             eprintln!(
                 "warning: --per-request draws every request: about {requests:.1e} here ({}/s × {} × {} replications), which takes hours or more\n  = help: it is meant to check the fast mode at low rates, for example --set traffic.{}.rate=5/s --reps 200",
                 model.total_rate(),
                 format_duration(model.horizon),
-                model.replications,
+                replications,
                 model.classes.first().map_or("CLASS", |c| c.name.as_str())
             );
         }
@@ -439,32 +502,62 @@ fn run(args: RunArgs) -> i32 {
             return EXIT_INPUT;
         }
     };
+    if target.is_some() && shard.is_some() {
+        eprintln!("error: a precision target decides the replications as it goes, so it cannot be split into shards\n  = help: shard a fixed number of replications (--reps N), or run the precision target without --shard");
+        return EXIT_INPUT;
+    }
     let started = Instant::now();
     let done = AtomicU64::new(0);
-    let planned = AtomicU64::new(model.replications);
+    let planned = AtomicU64::new(replications);
     let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
     let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let simulated = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || match &target {
         Some(target) => crate::precision::run(model, target, &options, &done, &planned).map(|(acc, outcome)| (acc, Some(outcome))),
-        None => crate::montecarlo::simulate(model, 0..model.replications, &options, &done).map(|acc| (acc, None)),
+        None => crate::montecarlo::simulate(model, range.clone(), &options, &done).map(|acc| (acc, None)),
     });
     let (acc, precision) = match simulated {
-        Ok(acc) => acc,
+        Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e:#}");
             return EXIT_FAILURE;
         }
     };
     let simulated = started.elapsed().as_secs_f64();
-    let mut summary = acc.summarize(model);
+    let file = args.scenario.file.display().to_string();
+    let max_states = args.max_states.max(1);
+    if let Some(shard) = shard {
+        if !args.quiet {
+            eprintln!("relsim: {} events in {simulated:.2} s ({:.1} M events/s)", acc.events(), acc.events() as f64 / simulated.max(1e-9) / 1e6);
+        }
+        let shard_options = crate::shard::Options { first_outage: args.first_outage, importance: args.importance, per_request: args.per_request, max_states };
+        let setup = crate::shard::Setup::new(model, &args.scenario.sets, shard_options);
+        let partial = crate::shard::Partial::new(shard, &file, loaded.text(), setup, acc);
+        let dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file).join(format!("shard-{}-of-{}", shard.index(), shard.count())));
+        return match partial.write(&dir) {
+            Ok(path) => {
+                if !args.quiet {
+                    eprintln!(
+                        "relsim: shard {shard}: replications {}..{} → {}; combine all {} parts with relsim merge PART... --out DIR",
+                        range.start,
+                        range.end,
+                        path.display(),
+                        shard.count()
+                    );
+                }
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
+                EXIT_FAILURE
+            }
+        };
+    }
+    let (mut summary, analysis) = conclude(model, &acc, max_states, args.first_outage);
     if let Some(outcome) = &precision {
         summary.notes.insert(0, outcome.sentence(summary.replications));
     }
     summary.precision = precision;
-    let exact_options = crate::analytic::Options { max_states: args.max_states.max(1), mttff: args.first_outage, birnbaum: true };
-    let analysis = crate::analytic::analyze(model, &exact_options);
-    crate::analytic::attach(&mut summary, &analysis, model);
     if !args.quiet {
         let total = started.elapsed().as_secs_f64();
         eprintln!(
@@ -474,12 +567,71 @@ fn run(args: RunArgs) -> i32 {
             total
         );
     }
-    let file = args.scenario.file.display().to_string();
-    let command = reproduce_command(&args, model, summary.replications);
-    let exact_note = exact_note(&analysis);
-    let report = Report { summary: &summary, model, file: &file, command: &command, exact_note: exact_note.as_deref(), plots: &[] };
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
-    let exporter = match args.format {
+    let command = reproduce_command(&file, &args.scenario.sets, model, summary.replications);
+    emit(model, &acc, &summary, &analysis, &Emit { file: &file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet })
+}
+
+/// `relsim merge`: the shards' parts become the outputs of one run, exactly as `run` writes
+/// them (see `crate::shard`).
+fn merge(args: MergeArgs) -> i32 {
+    let merged = match crate::shard::merge(&args.parts) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let loaded = &merged.loaded;
+    if !loaded.warnings.is_empty() {
+        eprint!("{}", render(&loaded.sources, &loaded.warnings, stderr_color()));
+    }
+    let (model, acc) = (&loaded.model, &merged.accumulator);
+    let (summary, analysis) = conclude(model, acc, merged.setup.max_states, merged.setup.first_outage);
+    if !args.quiet {
+        eprintln!(
+            "relsim: merged {} parts: {} replications of {}, seed {}, {} events",
+            merged.parts,
+            acc.replications(),
+            model.name,
+            model.seed,
+            acc.events()
+        );
+    }
+    let file = &merged.scenario_file;
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(Path::new(file)));
+    let command = reproduce_command(file, &merged.setup.sets, model, summary.replications);
+    emit(model, acc, &summary, &analysis, &Emit { file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet })
+}
+
+/// The estimates of `acc` with the exact answers attached, and the analysis they came from.
+fn conclude(model: &Model, acc: &Accumulator, max_states: usize, first_outage: bool) -> (Summary, Analysis) {
+    let mut summary = acc.summarize(model);
+    let exact_options = crate::analytic::Options { max_states: max_states.max(1), mttff: first_outage, birnbaum: true };
+    let analysis = crate::analytic::analyze(model, &exact_options);
+    crate::analytic::attach(&mut summary, &analysis, model);
+    (summary, analysis)
+}
+
+/// How the results are shown and written.
+struct Emit<'a> {
+    /// The scenario file as given on the command line.
+    file: &'a str,
+    /// The command that reproduces the run.
+    command: &'a str,
+    out_dir: &'a Path,
+    format: Format,
+    no_plots: bool,
+    quiet: bool,
+}
+
+/// Prints the results on stdout and writes the output folder: the end of `run`, and all of
+/// `merge` once the parts are merged, so a merge of shards writes what one run writes.
+fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis: &Analysis, how: &Emit<'_>) -> i32 {
+    let exact_note = exact_note(analysis);
+    let report = Report { summary, model, file: how.file, command: how.command, exact_note: exact_note.as_deref(), plots: &[] };
+    let out_dir = how.out_dir;
+    let exporter = match how.format {
         Format::Table => Box::new(report::table::TableExporter { color: stdout_color(), wrap: std::io::stdout().is_terminal() }),
         f => f.exporter(),
     };
@@ -495,11 +647,11 @@ fn run(args: RunArgs) -> i32 {
         // stdout closed (for example piped into `head`): nothing more to say there.
     }
     let distributions = acc.distributions(model);
-    let timeline = if args.no_plots { None } else { sample_timeline(model) };
-    let plots = crate::plot::PlotInput { summary: &summary, distributions: &distributions, timeline: timeline.as_ref() };
-    match report::write_outputs(&out_dir, &report, (!args.no_plots).then_some(&plots)) {
+    let timeline = if how.no_plots { None } else { sample_timeline(model) };
+    let plots = crate::plot::PlotInput { summary, distributions: &distributions, timeline: timeline.as_ref() };
+    match report::write_outputs(out_dir, &report, (!how.no_plots).then_some(&plots)) {
         Ok(paths) => {
-            if !args.quiet {
+            if !how.quiet {
                 let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
                 let is_plot = |n: &&String| n.ends_with(".svg") || n.ends_with(".png");
                 let plots = names.iter().filter(is_plot).count();

@@ -3,6 +3,7 @@
 //! Data flows one way: a scenario file is read ([`scenario`]) and compiled ([`model`]); the
 //! engine ([`sim`]) simulates replications, which [`montecarlo`] runs in parallel and
 //! [`stats`] reduces to estimates with confidence intervals; [`report`] renders them.
+//! [`shard`] splits a run's replications between processes and merges their partial results.
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod analytic;
@@ -15,6 +16,7 @@ pub mod precision;
 pub mod progress;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod sweep;

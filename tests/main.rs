@@ -14,6 +14,7 @@ mod exact;
 mod precision;
 mod requests;
 mod scenario_errors;
+mod shard;
 mod shipped;
 mod snapshots;
 mod sweep;

@@ -45,8 +45,16 @@ fn read_file(path: &Path) -> Result<String, InputError> {
     })
 }
 
-fn stem_of(path: &Path) -> String {
+/// The name a scenario file gives a scenario without a `name` key: its file stem.
+pub fn stem_of(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".to_string())
+}
+
+impl Loaded {
+    /// The scenario file's text as read ([`load_str`] registers it first among the sources).
+    pub fn text(&self) -> &str {
+        self.sources.text(0)
+    }
 }
 
 /// Loads a scenario from text. `display_name` appears in error locations; `stem` names the

@@ -6,7 +6,7 @@
 //! - quantiles of pooled outage durations: the distribution-free order-statistic interval
 //!   (normal approximation to the binomial), which treats outages as independent.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use crate::stats::exact_sum::{centered_cross_sum, ExactSum};
@@ -79,7 +79,7 @@ impl QuantileEstimate {
 
 /// Sum and sum of squares of per-replication values, summed exactly (squares included), so the
 /// variance is correctly rounded however large the mean is next to the spread.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
     n: u64,
     sum: ExactSum,
@@ -99,6 +99,12 @@ impl Moments {
         self.n += o.n;
         self.sum.merge(&o.sum);
         self.sum_sq.merge(&o.sum_sq);
+    }
+
+    /// Whether these sums could come from at most `replications` replications: no more values
+    /// than that, and plausible sums (see [`ExactSum::is_plausible`]). For sums read from a file.
+    pub fn plausible(&self, replications: u64) -> bool {
+        self.n <= replications && self.sum.is_plausible() && self.sum_sq.is_plausible()
     }
 
     /// Values added.
@@ -134,7 +140,7 @@ impl Moments {
 }
 
 /// Joint sums of two per-replication values `x` and `y`, for the ratio `Σx / Σy`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pair {
     x: Moments,
     y: Moments,
@@ -154,6 +160,12 @@ impl Pair {
         self.x.merge(&o.x);
         self.y.merge(&o.y);
         self.sum_xy.merge(&o.sum_xy);
+    }
+
+    /// Whether these sums could come from at most `replications` replications (see
+    /// [`Moments::plausible`]).
+    pub fn plausible(&self, replications: u64) -> bool {
+        self.x.plausible(replications) && self.y.plausible(replications) && self.x.n == self.y.n && self.sum_xy.is_plausible()
     }
 
     /// Sample covariance of x and y.
@@ -195,7 +207,7 @@ pub fn ratio_estimate(n: u64, xbar: f64, ybar: f64, vx: f64, vy: f64, cxy: f64, 
 
 /// Sums for the share `Σx / Σy` of one part `x` in a total `y` whose moments are kept
 /// elsewhere; only replications where `x ≠ 0` need to be added (zeros add nothing).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     sum_x: ExactSum,
     sum_xx: ExactSum,
@@ -215,6 +227,11 @@ impl Share {
         self.sum_x.merge(&o.sum_x);
         self.sum_xx.merge(&o.sum_xx);
         self.sum_xy.merge(&o.sum_xy);
+    }
+
+    /// Whether the sums are plausible (see [`ExactSum::is_plausible`]).
+    pub fn plausible(&self) -> bool {
+        self.sum_x.is_plausible() && self.sum_xx.is_plausible() && self.sum_xy.is_plausible()
     }
 
     /// Whether nothing but zeros was added.

@@ -5,8 +5,14 @@
 //! are grouped, accumulators built on it merge into bit-identical results for any thread count
 //! and any split of the replications into shards.
 
-/// An exact running sum of `f64` values.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Magnitude no sum of a run comes near (sums of squared costs per year stay below 1e40), and
+/// small enough that products of two partials cannot overflow.
+pub const PLAUSIBLE: f64 = 1e100;
+
+/// An exact running sum of `f64` values. Serialised as the list of its partials (a shard's
+/// partial result stores them, so a merge is as exact as one run).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct ExactSum {
     partials: Vec<f64>,
 }
@@ -53,6 +59,13 @@ impl ExactSum {
         for &p in &other.partials {
             self.add(p);
         }
+    }
+
+    /// Whether every partial is finite and at most [`PLAUSIBLE`] in magnitude: true of every
+    /// sum a run builds; checked on sums read from a file, so that summarising them cannot
+    /// overflow.
+    pub fn is_plausible(&self) -> bool {
+        self.partials.iter().all(|p| p.is_finite() && p.abs() <= PLAUSIBLE)
     }
 
     /// The sum, correctly rounded to the nearest `f64`.

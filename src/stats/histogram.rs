@@ -2,13 +2,18 @@
 //! bounded memory: bins grow by 1 % from 1 ms, so a quantile is known to within 0.5 %, and
 //! merging two histograms is adding counts (associative and exact, like everything reduced).
 
+use serde::{Deserialize, Serialize};
+
 const MIN: f64 = 1e-3;
 const GROWTH: f64 = 1.01;
 /// Bins up to about 300 years.
 const BINS: usize = 2700;
 
 /// Counts of durations (seconds) in log-spaced bins, plus the exact minimum and maximum.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Serialised sparsely (see [`SparseHistogram`]): most of the bins are empty.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "SparseHistogram", try_from = "SparseHistogram")]
 pub struct LogHistogram {
     counts: Vec<u64>,
     total: u64,
@@ -96,6 +101,61 @@ impl LogHistogram {
     }
 }
 
+/// A [`LogHistogram`] as stored in a file: the non-empty bins as `[bin, count]` in increasing
+/// order of bin, and the exact minimum and maximum (`null` when empty).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SparseHistogram {
+    /// `(bin, count)` of every non-empty bin, bins increasing.
+    pub bins: Vec<(usize, u64)>,
+    /// Smallest value added.
+    pub min: Option<f64>,
+    /// Largest value added.
+    pub max: Option<f64>,
+}
+
+impl From<LogHistogram> for SparseHistogram {
+    fn from(h: LogHistogram) -> Self {
+        let bins = h.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(b, &c)| (b, c)).collect();
+        let (min, max) = if h.total == 0 { (None, None) } else { (Some(h.min), Some(h.max)) };
+        SparseHistogram { bins, min, max }
+    }
+}
+
+impl TryFrom<SparseHistogram> for LogHistogram {
+    type Error = String;
+
+    /// Checks everything a histogram built by [`LogHistogram::add`] satisfies, so that a garbled
+    /// file is refused rather than read into a histogram that misbehaves.
+    fn try_from(s: SparseHistogram) -> Result<Self, String> {
+        let mut h = LogHistogram::new();
+        let mut previous = None;
+        for &(bin, count) in &s.bins {
+            if bin >= BINS {
+                return Err(format!("histogram bin {bin} does not exist (there are {BINS})"));
+            }
+            if previous.is_some_and(|p| p >= bin) {
+                return Err(format!("histogram bins are not in increasing order at bin {bin}"));
+            }
+            if count == 0 {
+                return Err(format!("histogram bin {bin} is listed with a count of 0"));
+            }
+            previous = Some(bin);
+            h.counts[bin] = count;
+            h.total = h.total.checked_add(count).ok_or("histogram counts overflow")?;
+        }
+        match (h.total, s.min, s.max) {
+            (0, None, None) => {}
+            (0, _, _) => return Err("an empty histogram has a minimum or maximum".to_string()),
+            (_, Some(min), Some(max)) if min.is_finite() && max.is_finite() && 0.0 <= min && min <= max => {
+                h.min = min;
+                h.max = max;
+            }
+            _ => return Err("a histogram's minimum and maximum must be finite, with 0 ≤ min ≤ max".to_string()),
+        }
+        Ok(h)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +181,31 @@ mod tests {
         assert_eq!(h.quantile(0.5), Some(36_000.0));
         assert_eq!(h.quantile(0.9), Some(36_000.0));
         assert_eq!(LogHistogram::new().quantile(0.5), None);
+    }
+
+    #[test]
+    fn sparse_form_round_trips_and_refuses_nonsense() {
+        let mut h = LogHistogram::new();
+        for x in [0.0, 0.5, 3.0, 3.0, 7200.0, 1e12] {
+            h.add(x);
+        }
+        let json = serde_json::to_string(&h).unwrap();
+        assert!(json.len() < 200, "{json}");
+        assert_eq!(serde_json::from_str::<LogHistogram>(&json).unwrap(), h);
+        let empty = serde_json::to_string(&LogHistogram::new()).unwrap();
+        assert_eq!(empty, r#"{"bins":[],"min":null,"max":null}"#);
+        assert_eq!(serde_json::from_str::<LogHistogram>(&empty).unwrap(), LogHistogram::new());
+        for bad in [
+            r#"{"bins":[[2700,1]],"min":1.0,"max":1.0}"#,
+            r#"{"bins":[[5,1],[5,1]],"min":1.0,"max":1.0}"#,
+            r#"{"bins":[[5,0]],"min":null,"max":null}"#,
+            r#"{"bins":[[5,1]],"min":null,"max":null}"#,
+            r#"{"bins":[[5,1]],"min":2.0,"max":1.0}"#,
+            r#"{"bins":[],"min":1.0,"max":null}"#,
+            r#"{"bins":[[1,18446744073709551615],[2,1]],"min":1.0,"max":1.0}"#,
+        ] {
+            assert!(serde_json::from_str::<LogHistogram>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

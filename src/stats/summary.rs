@@ -2,7 +2,7 @@
 //! [`Accumulator`] (exact sums, counts and histograms, so any grouping merges to the same bits),
 //! and the accumulator turns into a [`Summary`] of estimates with confidence intervals.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Model, SlaBasis};
 use crate::scenario::units::{HOUR, YEAR};
@@ -15,7 +15,7 @@ use crate::stats::histogram::LogHistogram;
 use crate::traffic::walk::Outcome;
 
 /// Sums for one architecture × class.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct ClassAcc {
     /// Fraction of the horizon down.
     unavailability: Moments,
@@ -61,7 +61,7 @@ struct ClassAcc {
 }
 
 /// Sums for one architecture.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct ArchAcc {
     /// Downtime cost plus SLA credits per year.
     cost: Moments,
@@ -72,7 +72,11 @@ struct ArchAcc {
 }
 
 /// Everything the replications of a run have added, merged exactly.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// It serialises (for a shard's partial result, see `crate::shard`) without its scratch space:
+/// one read back is only merged into an [`Accumulator::new`] of the same model, after
+/// [`Accumulator::check`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Accumulator {
     classes: Vec<ClassAcc>,
     archs: Vec<ArchAcc>,
@@ -89,7 +93,9 @@ pub struct Accumulator {
     /// This replication's unavailability per account and cost per architecture, filled by
     /// [`Accumulator::add`] world by world and turned into differences by
     /// [`Accumulator::count_replication`]. Scratch space, not part of the sums.
+    #[serde(skip)]
     current_unavailability: Vec<f64>,
+    #[serde(skip)]
     current_cost: Vec<f64>,
     components: usize,
     replications: u64,
@@ -310,6 +316,63 @@ impl Accumulator {
         }
         self.replications += o.replications;
         self.events += o.events;
+    }
+
+    /// Checks that an accumulator read from a file fits `model` and could have come from a run:
+    /// every table has the model's shape, no count exceeds the replications, histograms hold
+    /// whole counts and every sum is plausible, so merging and summarising it cannot panic.
+    /// The error says what is wrong.
+    pub fn check(&self, model: &Model) -> Result<(), String> {
+        let (narch, ncls, ncomp) = (model.architectures.len(), model.classes.len(), model.components.len());
+        let pairs = architecture_pairs(narch).count();
+        let shapes = [
+            ("architecture × class sums", self.classes.len(), narch * ncls),
+            ("architecture sums", self.archs.len(), narch),
+            ("downtime causes", self.causes.len(), narch * ncls * ncomp),
+            ("Birnbaum sums", self.birnbaum.len(), narch * ncls * ncomp),
+            ("unavailability differences", self.unavailability_diff.len(), pairs * ncls),
+            ("cost differences", self.cost_diff.len(), pairs),
+            ("components", self.components, ncomp),
+        ];
+        for (what, found, expected) in shapes {
+            if found != expected {
+                return Err(format!("it has {found} {what} where the scenario needs {expected}"));
+            }
+        }
+        let r = self.replications;
+        let implausible = |what: &str| Err(format!("its {what} cannot come from {r} replications"));
+        for (i, c) in self.classes.iter().enumerate() {
+            let moments = [&c.unavailability, &c.request_failure, &c.breaker_opens, &c.cost, &c.outages, &c.blips, &c.longest, &c.first_outage];
+            let pairs = [&c.right, &c.wrong, &c.overloaded, &c.extra, &c.latency, &c.duration_per_outage, &c.down_per_outage];
+            let latency_ok = c.latency_mass.iter().all(|(bits, w)| f64::from_bits(*bits).is_finite() && w.is_plausible());
+            if !moments.iter().all(|m| m.plausible(r))
+                || !pairs.iter().all(|p| p.plausible(r))
+                || !latency_ok
+                || c.no_downtime > r
+                || c.first_outage_censored > r
+            {
+                let (a, k) = (i / ncls, i % ncls);
+                return implausible(&format!("sums for architecture {} class {}", model.architectures[a].name, model.classes[k].name));
+            }
+        }
+        for (a, arch) in self.archs.iter().enumerate() {
+            if ![&arch.cost, &arch.breach, &arch.credits].iter().all(|m| m.plausible(r)) {
+                return implausible(&format!("sums for architecture {}", model.architectures[a].name));
+            }
+        }
+        if !self.causes.iter().all(Share::plausible) {
+            return implausible("downtime causes");
+        }
+        if !self.birnbaum.iter().chain(&self.unavailability_diff).chain(&self.cost_diff).all(|m| m.plausible(r)) {
+            return implausible("Birnbaum sums or differences");
+        }
+        Ok(())
+    }
+
+    /// The largest count held (events, or values in one histogram): merging accumulators
+    /// cannot overflow a count if the sum of theirs fits a `u64`.
+    pub fn largest_count(&self) -> u64 {
+        self.classes.iter().flat_map(|c| [c.durations.total(), c.downtime_per_year.total()]).fold(self.events, u64::max)
     }
 
     /// The estimates.
