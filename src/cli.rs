@@ -1,8 +1,8 @@
 //! The command line: raw arguments become validated settings here, in one place, and each
 //! subcommand is a function returning the process exit code.
 //!
-//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder),
-//! 2 bad input (arguments or scenario).
+//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder)
+//! or, for `check`, an [[slo]] that does not hold, 2 bad input (arguments or scenario).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -28,7 +28,7 @@ pub const EXIT_FAILURE: i32 = 1;
     name = "relsim",
     version,
     about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
-    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim check FILE [OPTIONS] [--junit FILE]\n       relsim validate FILE [--set KEY=VALUE]...",
     after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
 )]
 struct Cli {
@@ -40,6 +40,12 @@ struct Cli {
 enum Command {
     /// Simulate a scenario and compare its architectures (the default command).
     Run(RunArgs),
+    /// Simulate like `run` and judge the scenario's [[slo]] entries on the conservative end of
+    /// each interval: exit 0 if all hold, 1 if any is breached, 2 on bad input (for CI).
+    #[command(
+        after_help = "Stdout holds one PASS/FAIL line per [[slo]] bound and a count (--format has no effect here); the output folder is written as by run. A bound that cannot be judged (no interval, for example MTTR without outages) fails. Details and a CI workflow: docs/ci.md"
+    )]
+    Check(CheckArgs),
     /// Check a scenario file without running it.
     Validate(ValidateArgs),
     /// Exact steady-state answers for a model whose distributions are all exponential.
@@ -112,6 +118,18 @@ struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+struct CheckArgs {
+    /// Every option of `run`. Stdout holds the verdicts instead of the report (so `--format`
+    /// has no effect); the output folder is written as by `run`.
+    #[command(flatten)]
+    run: RunArgs,
+
+    /// Also write the verdicts as a JUnit XML report to FILE, for CI test reporters.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 struct ExactArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
@@ -140,7 +158,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "exact", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "check", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -182,6 +200,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
         Command::Run(args) => run(args),
         Command::Validate(args) => validate(args),
         Command::Exact(args) => exact(args),
+        Command::Check(args) => check(args),
     }
 }
 
@@ -319,29 +338,37 @@ fn sample_timeline(model: &Model) -> Option<crate::sim::trace::Timeline> {
     None
 }
 
-fn run(args: RunArgs) -> i32 {
-    let mut loaded = match load(&args.scenario) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+/// A finished simulation: what `run` and `check` both report on.
+struct Finished {
+    loaded: Loaded,
+    acc: crate::stats::summary::Accumulator,
+    summary: crate::stats::summary::Summary,
+    exact_note: Option<String>,
+    /// Wall-clock seconds from the start of the simulation to the finished summary.
+    seconds: f64,
+}
+
+/// Loads the scenario and applies `--reps` and `--seed`.
+fn load_for_run(args: &RunArgs) -> Result<Loaded, i32> {
+    let mut loaded = load(&args.scenario)?;
     let model = &mut loaded.model;
     if let Some(reps) = args.reps {
         if reps < 2 {
             eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
-            return EXIT_INPUT;
+            return Err(EXIT_INPUT);
         }
         model.replications = reps;
     }
     if let Some(seed) = args.seed {
         model.seed = seed;
     }
+    Ok(loaded)
+}
+
+/// Simulates every replication, attaches the exact answers and summarises: the part of a run
+/// that `run` and `check` share.
+fn simulate_run(args: &RunArgs, loaded: Loaded) -> Result<Finished, i32> {
     let model = &loaded.model;
-    if !args.quiet && !model.slos.is_empty() {
-        eprintln!(
-            "relsim: note: the {} [[slo]] check(s) in this file were validated; they are evaluated by `relsim check`, which comes in a later version",
-            model.slos.len()
-        );
-    }
     if !args.quiet {
         eprintln!(
             "relsim: {} × {}, {} replications of {}, seed {}",
@@ -378,7 +405,7 @@ fn run(args: RunArgs) -> i32 {
         Ok(acc) => acc,
         Err(e) => {
             eprintln!("error: {e:#}");
-            return EXIT_FAILURE;
+            return Err(EXIT_FAILURE);
         }
     };
     let simulated = started.elapsed().as_secs_f64();
@@ -386,38 +413,44 @@ fn run(args: RunArgs) -> i32 {
     let exact_options = crate::analytic::Options { max_states: args.max_states.max(1), mttff: args.first_outage, birnbaum: true };
     let analysis = crate::analytic::analyze(model, &exact_options);
     crate::analytic::attach(&mut summary, &analysis, model);
+    let seconds = started.elapsed().as_secs_f64();
     if !args.quiet {
-        let total = started.elapsed().as_secs_f64();
         eprintln!(
-            "relsim: {} events in {simulated:.2} s ({:.1} M events/s); {:.2} s in all with the exact answers and the summary",
+            "relsim: {} events in {simulated:.2} s ({:.1} M events/s); {seconds:.2} s in all with the exact answers and the summary",
             acc.events(),
             acc.events() as f64 / simulated.max(1e-9) / 1e6,
-            total
         );
     }
-    let file = args.scenario.file.display().to_string();
-    let command = reproduce_command(&args, model);
     let exact_note = exact_note(&analysis);
-    let report = Report { summary: &summary, model, file: &file, command: &command, exact_note: exact_note.as_deref(), plots: &[] };
+    Ok(Finished { loaded, acc, summary, exact_note, seconds })
+}
+
+/// Prints the report on stdout in `--format` (when `print`) and writes the output folder.
+/// Returns the exit code: 0, or 1 when something could not be written.
+fn write_results(args: &RunArgs, finished: &Finished, print: bool) -> i32 {
+    let model = &finished.loaded.model;
+    let summary = &finished.summary;
+    let file = args.scenario.file.display().to_string();
+    let command = reproduce_command(args, model);
+    let report = Report { summary, model, file: &file, command: &command, exact_note: finished.exact_note.as_deref(), plots: &[] };
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
-    let exporter = match args.format {
-        Format::Table => Box::new(report::table::TableExporter { color: stdout_color(), wrap: std::io::stdout().is_terminal() }),
-        f => f.exporter(),
-    };
-    let text = match exporter.render(&report) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_FAILURE;
-        }
-    };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
-        // stdout closed (for example piped into `head`): nothing more to say there.
+    if print {
+        let exporter = match args.format {
+            Format::Table => Box::new(report::table::TableExporter { color: stdout_color(), wrap: std::io::stdout().is_terminal() }),
+            f => f.exporter(),
+        };
+        let text = match exporter.render(&report) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return EXIT_FAILURE;
+            }
+        };
+        print_stdout(&text);
     }
-    let distributions = acc.distributions(model);
+    let distributions = finished.acc.distributions(model);
     let timeline = if args.no_plots { None } else { sample_timeline(model) };
-    let plots = crate::plot::PlotInput { summary: &summary, distributions: &distributions, timeline: timeline.as_ref() };
+    let plots = crate::plot::PlotInput { summary, distributions: &distributions, timeline: timeline.as_ref() };
     match report::write_outputs(&out_dir, &report, (!args.no_plots).then_some(&plots)) {
         Ok(paths) => {
             if !args.quiet {
@@ -440,5 +473,97 @@ fn run(args: RunArgs) -> i32 {
             eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
             EXIT_FAILURE
         }
+    }
+}
+
+/// Writes `text` to stdout; a closed stdout (for example piped into `head`) is not an error.
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+}
+
+fn run(args: RunArgs) -> i32 {
+    let loaded = match load_for_run(&args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    match simulate_run(&args, loaded) {
+        Ok(finished) => write_results(&args, &finished, true),
+        Err(code) => code,
+    }
+}
+
+/// The `[[slo]]` entry shown when a file has none, with the file's own names.
+fn slo_example(model: &Model) -> String {
+    let arch = model.architectures.first().map_or("ARCHITECTURE", |a| a.name.as_str());
+    let class = model.classes.first().map_or("CLASS", |c| c.name.as_str());
+    format!("[[slo]]\narchitecture = \"{arch}\"\nclass = \"{class}\"\nmetric = \"availability\"\nmin = 0.999")
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let mut run_args = args.run;
+    let loaded = match load_for_run(&run_args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if loaded.model.slos.is_empty() {
+        let example = slo_example(&loaded.model).replace('\n', "\n      ");
+        eprintln!(
+            "error: {} has no [[slo]] entries, so there is nothing to check\n  = help: add one (the interval's low end must stay at or above min; or max = ... for the high end), for example:\n      {example}\n  = help: docs/scenario-format.md describes [[slo]]",
+            run_args.scenario.file.display()
+        );
+        return EXIT_INPUT;
+    }
+    if !run_args.first_outage && loaded.model.slos.iter().any(|s| s.metric == "time_to_first_outage_hours") {
+        run_args.first_outage = true;
+        if !run_args.quiet {
+            eprintln!("relsim: note: an [[slo]] bounds time_to_first_outage_hours, so this run measures it (as with --first-outage)");
+        }
+    }
+    let finished = match simulate_run(&run_args, loaded) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let model = &finished.loaded.model;
+    let results = crate::slo::evaluate(model, &finished.summary);
+    let tally = crate::slo::Tally::of(&results);
+    let color = stdout_color();
+    let paint = |text: &str, code: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
+    let mut text = String::new();
+    for r in &results {
+        let status = paint(r.status(), if r.holds() { "32" } else { "1;31" });
+        text.push_str(&format!("{status} {}\n", r.line()));
+    }
+    text.push_str(&format!("{}\n", paint(&tally.to_string(), "1")));
+    print_stdout(&text);
+    let mut code = if tally.failed() > 0 { EXIT_FAILURE } else { 0 };
+    if let Some(path) = &args.junit {
+        let file = run_args.scenario.file.display().to_string();
+        let command = reproduce_command(&run_args, model).replacen("relsim run", "relsim check", 1);
+        let suite = report::junit::Suite {
+            scenario: &model.name,
+            file: &file,
+            seed: model.seed,
+            replications: model.replications,
+            seconds: finished.seconds,
+            command: &command,
+            results: &results,
+        };
+        let written = report::junit::render(&suite).and_then(|xml| std::fs::write(path, xml).map_err(anyhow::Error::from));
+        match written {
+            Ok(()) => {
+                if !run_args.quiet {
+                    eprintln!("relsim: wrote the JUnit report {}", path.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the JUnit report {}: {e:#}", path.display());
+                code = EXIT_FAILURE;
+            }
+        }
+    }
+    match write_results(&run_args, &finished, false) {
+        0 => code,
+        failed => failed,
     }
 }

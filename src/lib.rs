@@ -15,6 +15,7 @@ pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod slo;
 pub mod stats;
 pub mod traffic;
 
