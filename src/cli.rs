@@ -1,8 +1,8 @@
 //! The command line: raw arguments become validated settings here, in one place, and each
 //! subcommand is a function returning the process exit code.
 //!
-//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder),
-//! 2 bad input (arguments or scenario).
+//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder)
+//! or, for `check`, an [[slo]] that does not hold, 2 bad input (arguments or scenario).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -31,7 +31,7 @@ pub const EXIT_FAILURE: i32 = 1;
     name = "relsim",
     version,
     about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
-    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim check FILE [OPTIONS] [--junit FILE]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
     after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
 )]
 struct Cli {
@@ -43,6 +43,12 @@ struct Cli {
 enum Command {
     /// Simulate a scenario and compare its architectures (the default command).
     Run(RunArgs),
+    /// Simulate like `run` and judge the scenario's [[slo]] entries on the conservative end of
+    /// each interval: exit 0 if all hold, 1 if any is breached, 2 on bad input (for CI).
+    #[command(
+        after_help = "Stdout holds one PASS/FAIL line per [[slo]] bound and a count (--format has no effect here); the output folder is written as by run. A bound that cannot be judged (no interval, for example MTTR without outages) fails. Details and a CI workflow: docs/ci.md"
+    )]
+    Check(CheckArgs),
     /// Check a scenario file without running it.
     Validate(ValidateArgs),
     /// Exact steady-state answers for a model whose distributions are all exponential.
@@ -186,6 +192,18 @@ fn precision_target(args: &RunArgs) -> Result<Option<crate::precision::Target>, 
 }
 
 #[derive(Debug, Args)]
+struct CheckArgs {
+    /// Every option of `run`. Stdout holds the verdicts instead of the report (so `--format`
+    /// has no effect); the output folder is written as by `run`.
+    #[command(flatten)]
+    run: RunArgs,
+
+    /// Also write the verdicts as a JUnit XML report to FILE, for CI test reporters.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 struct MergeArgs {
     /// The shards' partial results: their --out folders, or the partial.json in each.
     #[arg(value_name = "PART", required = true)]
@@ -238,7 +256,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "exact", "sweep", "merge", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "sweep", "merge", "check", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -282,6 +300,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
         Command::Exact(args) => exact(args),
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
+        Command::Check(args) => check(args),
     }
 }
 
@@ -427,22 +446,57 @@ fn sample_timeline(model: &Model) -> Option<crate::sim::trace::Timeline> {
     first
 }
 
-fn run(args: RunArgs) -> i32 {
-    let mut loaded = match load(&args.scenario) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+/// Loads the scenario and applies `--reps` and `--seed`.
+fn load_for_run(args: &RunArgs) -> Result<Loaded, i32> {
+    let mut loaded = load(&args.scenario)?;
     let model = &mut loaded.model;
     if let Some(reps) = args.reps {
         if reps < 2 {
             eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
-            return EXIT_INPUT;
+            return Err(EXIT_INPUT);
         }
         model.replications = reps;
     }
     if let Some(seed) = args.seed {
         model.seed = seed;
     }
+    Ok(loaded)
+}
+
+/// A finished simulation: what `run` and `check` report on.
+struct Finished {
+    loaded: Loaded,
+    acc: Accumulator,
+    summary: Summary,
+    analysis: Analysis,
+    /// Wall-clock seconds from the start of the simulation to the finished summary.
+    seconds: f64,
+}
+
+fn run(args: RunArgs) -> i32 {
+    let loaded = match load_for_run(&args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    match execute(&args, loaded) {
+        Ok(Some(f)) => emit_run(&args, &f, true),
+        Ok(None) => 0,
+        Err(code) => code,
+    }
+}
+
+/// Prints and writes the results of a whole run (when `print`, the report on stdout).
+fn emit_run(args: &RunArgs, f: &Finished, print: bool) -> i32 {
+    let model = &f.loaded.model;
+    let file = args.scenario.file.display().to_string();
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
+    let command = reproduce_command(&file, &args.scenario.sets, model, f.summary.replications);
+    emit(model, &f.acc, &f.summary, &f.analysis, &Emit { file: &file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet, print })
+}
+
+/// Simulates the run the arguments ask for: the whole run (`Some`), or one shard, whose partial
+/// result is written here (`None`). Errors are the exit code, already reported.
+fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
     let model = &loaded.model;
     let shard = match (args.shard, args.shard_from_env) {
         (Some(s), _) => Some(s),
@@ -450,24 +504,18 @@ fn run(args: RunArgs) -> i32 {
             Ok(s) => Some(s),
             Err(e) => {
                 eprintln!("error: {e}");
-                return EXIT_INPUT;
+                return Err(EXIT_INPUT);
             }
         },
         (None, false) => None,
     };
     if let Some(Err(e)) = shard.map(|s| s.check(model.replications)) {
         eprintln!("error: {e}");
-        return EXIT_INPUT;
+        return Err(EXIT_INPUT);
     }
     let range = shard.map_or(0..model.replications, |s| s.range(model.replications));
     if !args.quiet && loaded.has_sweep {
         eprintln!("relsim: note: this file has a [sweep]; `relsim run` simulates the scenario as written, `relsim sweep {}` runs every point", args.scenario.file.display());
-    }
-    if !args.quiet && !model.slos.is_empty() {
-        eprintln!(
-            "relsim: note: the {} [[slo]] check(s) in this file were validated; they are evaluated by `relsim check`, which comes in a later version",
-            model.slos.len()
-        );
     }
     if !args.quiet {
         let share = shard.map(|s| format!("shard {s}: replications {}..{} of ", range.start, range.end)).unwrap_or_default();
@@ -499,12 +547,12 @@ fn run(args: RunArgs) -> i32 {
         Ok(t) => t,
         Err(message) => {
             eprintln!("error: {message}");
-            return EXIT_INPUT;
+            return Err(EXIT_INPUT);
         }
     };
     if target.is_some() && shard.is_some() {
         eprintln!("error: a precision target decides the replications as it goes, so it cannot be split into shards\n  = help: shard a fixed number of replications (--reps N), or run the precision target without --shard");
-        return EXIT_INPUT;
+        return Err(EXIT_INPUT);
     }
     let started = Instant::now();
     let done = AtomicU64::new(0);
@@ -520,7 +568,7 @@ fn run(args: RunArgs) -> i32 {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e:#}");
-            return EXIT_FAILURE;
+            return Err(EXIT_FAILURE);
         }
     };
     let simulated = started.elapsed().as_secs_f64();
@@ -545,11 +593,11 @@ fn run(args: RunArgs) -> i32 {
                         shard.count()
                     );
                 }
-                0
+                Ok(None)
             }
             Err(e) => {
                 eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
-                EXIT_FAILURE
+                Err(EXIT_FAILURE)
             }
         };
     }
@@ -558,18 +606,15 @@ fn run(args: RunArgs) -> i32 {
         summary.notes.insert(0, outcome.sentence(summary.replications));
     }
     summary.precision = precision;
+    let seconds = started.elapsed().as_secs_f64();
     if !args.quiet {
-        let total = started.elapsed().as_secs_f64();
         eprintln!(
-            "relsim: {} events in {simulated:.2} s ({:.1} M events/s); {:.2} s in all with the exact answers and the summary",
+            "relsim: {} events in {simulated:.2} s ({:.1} M events/s); {seconds:.2} s in all with the exact answers and the summary",
             acc.events(),
             acc.events() as f64 / simulated.max(1e-9) / 1e6,
-            total
         );
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
-    let command = reproduce_command(&file, &args.scenario.sets, model, summary.replications);
-    emit(model, &acc, &summary, &analysis, &Emit { file: &file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet })
+    Ok(Some(Finished { loaded, acc, summary, analysis, seconds }))
 }
 
 /// `relsim merge`: the shards' parts become the outputs of one run, exactly as `run` writes
@@ -601,7 +646,7 @@ fn merge(args: MergeArgs) -> i32 {
     let file = &merged.scenario_file;
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(Path::new(file)));
     let command = reproduce_command(file, &merged.setup.sets, model, summary.replications);
-    emit(model, acc, &summary, &analysis, &Emit { file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet })
+    emit(model, acc, &summary, &analysis, &Emit { file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet, print: true })
 }
 
 /// The estimates of `acc` with the exact answers attached, and the analysis they came from.
@@ -623,6 +668,8 @@ struct Emit<'a> {
     format: Format,
     no_plots: bool,
     quiet: bool,
+    /// Print the report on stdout (`check` prints its verdicts instead).
+    print: bool,
 }
 
 /// Prints the results on stdout and writes the output folder: the end of `run`, and all of
@@ -631,20 +678,18 @@ fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis: &Analysis
     let exact_note = exact_note(analysis);
     let report = Report { summary, model, file: how.file, command: how.command, exact_note: exact_note.as_deref(), plots: &[] };
     let out_dir = how.out_dir;
-    let exporter = match how.format {
-        Format::Table => Box::new(report::table::TableExporter { color: stdout_color(), wrap: std::io::stdout().is_terminal() }),
-        f => f.exporter(),
-    };
-    let text = match exporter.render(&report) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_FAILURE;
+    if how.print {
+        let exporter = match how.format {
+            Format::Table => Box::new(report::table::TableExporter { color: stdout_color(), wrap: std::io::stdout().is_terminal() }),
+            f => f.exporter(),
+        };
+        match exporter.render(&report) {
+            Ok(text) => print_stdout(&text),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return EXIT_FAILURE;
+            }
         }
-    };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
-        // stdout closed (for example piped into `head`): nothing more to say there.
     }
     let distributions = acc.distributions(model);
     let timeline = if how.no_plots { None } else { sample_timeline(model) };
@@ -767,5 +812,91 @@ fn sweep(args: RunArgs) -> i32 {
             eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
             EXIT_FAILURE
         }
+    }
+}
+
+/// Writes `text` to stdout; a closed stdout (for example piped into `head`) is not an error.
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+}
+
+/// The `[[slo]]` entry shown when a file has none, with the file's own names.
+fn slo_example(model: &Model) -> String {
+    let arch = model.architectures.first().map_or("ARCHITECTURE", |a| a.name.as_str());
+    let class = model.classes.first().map_or("CLASS", |c| c.name.as_str());
+    format!("[[slo]]\narchitecture = \"{arch}\"\nclass = \"{class}\"\nmetric = \"availability\"\nmin = 0.999")
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let mut run_args = args.run;
+    let loaded = match load_for_run(&run_args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if loaded.model.slos.is_empty() {
+        let example = slo_example(&loaded.model).replace('\n', "\n      ");
+        eprintln!(
+            "error: {} has no [[slo]] entries, so there is nothing to check\n  = help: add one (the interval's low end must stay at or above min; or max = ... for the high end), for example:\n      {example}\n  = help: docs/scenario-format.md describes [[slo]]",
+            run_args.scenario.file.display()
+        );
+        return EXIT_INPUT;
+    }
+    if !run_args.first_outage && loaded.model.slos.iter().any(|s| s.metric == "time_to_first_outage_hours") {
+        run_args.first_outage = true;
+        if !run_args.quiet {
+            eprintln!("relsim: note: an [[slo]] bounds time_to_first_outage_hours, so this run measures it (as with --first-outage)");
+        }
+    }
+    if run_args.shard.is_some() || run_args.shard_from_env {
+        eprintln!("error: relsim check judges a whole run; it does not take --shard\n  = help: run the shards with relsim run --shard I/N, merge them with relsim merge, and check the merged summary.json's figures, or run relsim check without --shard");
+        return EXIT_INPUT;
+    }
+    let finished = match execute(&run_args, loaded) {
+        Ok(Some(f)) => f,
+        Ok(None) => return 0,
+        Err(code) => return code,
+    };
+    let model = &finished.loaded.model;
+    let results = crate::slo::evaluate(model, &finished.summary);
+    let tally = crate::slo::Tally::of(&results);
+    let color = stdout_color();
+    let paint = |text: &str, code: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
+    let mut text = String::new();
+    for r in &results {
+        let status = paint(r.status(), if r.holds() { "32" } else { "1;31" });
+        text.push_str(&format!("{status} {}\n", r.line()));
+    }
+    text.push_str(&format!("{}\n", paint(&tally.to_string(), "1")));
+    print_stdout(&text);
+    let mut code = if tally.failed() > 0 { EXIT_FAILURE } else { 0 };
+    if let Some(path) = &args.junit {
+        let file = run_args.scenario.file.display().to_string();
+        let command = reproduce_command(&file, &run_args.scenario.sets, model, finished.summary.replications).replacen("relsim run", "relsim check", 1);
+        let suite = report::junit::Suite {
+            scenario: &model.name,
+            file: &file,
+            seed: model.seed,
+            replications: finished.summary.replications,
+            seconds: finished.seconds,
+            command: &command,
+            results: &results,
+        };
+        let written = report::junit::render(&suite).and_then(|xml| std::fs::write(path, xml).map_err(anyhow::Error::from));
+        match written {
+            Ok(()) => {
+                if !run_args.quiet {
+                    eprintln!("relsim: wrote the JUnit report {}", path.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the JUnit report {}: {e:#}", path.display());
+                code = EXIT_FAILURE;
+            }
+        }
+    }
+    match emit_run(&run_args, &finished, false) {
+        0 => code,
+        failed => failed,
     }
 }

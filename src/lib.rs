@@ -18,6 +18,7 @@ pub mod report;
 pub mod scenario;
 pub mod shard;
 pub mod sim;
+pub mod slo;
 pub mod stats;
 pub mod sweep;
 pub mod traffic;

@@ -8,6 +8,7 @@ mod common;
 
 mod analytic;
 mod browser;
+mod check;
 mod cli;
 mod determinism;
 mod exact;

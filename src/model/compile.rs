@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{did_you_mean, Origin};
 use crate::model::{
     Architecture, Balance, Component, Crew, Failover, Member, Model, NodeKind, RouteNode, Sla, SlaBasis, Slo, TrafficClass,
-    ARCHITECTURE_METRICS, CLASS_METRICS,
+    ARCHITECTURE_METRICS, CLASS_METRICS, FRACTION_METRICS, METRICS_WITHOUT_INTERVAL,
 };
 use crate::scenario::reader::Ctx;
 use crate::scenario::spec::{Name, Period, RouteForm, RouteSpec, Scenario};
@@ -224,6 +224,33 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
             };
             ctx.error(&s.metric.origin, format!("{path}.metric: `{}` is not a metric {scope}", s.metric.text), help);
             continue;
+        }
+        let metric = s.metric.text.as_str();
+        if metric.starts_with("sla_") && sc.sla.is_none() {
+            ctx.error(&s.metric.origin, format!("{path}.metric: `{metric}` needs an [sla] table, and this file has none"), "add [sla] with target = 0.999, or check availability instead");
+            continue;
+        }
+        if FRACTION_METRICS.contains(&metric) {
+            let mut bad = false;
+            for (key, bound, origin) in [("min", s.min, &s.min_origin), ("max", s.max, &s.max_origin)] {
+                let (Some(v), Some(at)) = (bound, origin) else { continue };
+                if !(0.0..=1.0).contains(&v) {
+                    let help = if v > 1.0 && v <= 100.0 { format!("write {key} = {} for {v}%", tidy(v / 100.0)) } else { format!("write a fraction, for example {key} = 0.999") };
+                    ctx.error(at, format!("{path}.{key}: `{metric}` is a fraction from 0 to 1; {v} is outside"), help);
+                    bad = true;
+                }
+            }
+            if bad {
+                continue;
+            }
+        }
+        if METRICS_WITHOUT_INTERVAL.contains(&metric) {
+            let mean = metric.split('.').next().unwrap_or(metric);
+            ctx.warning(
+                &s.metric.origin,
+                format!("{path}.metric: `{metric}` is a point value without a confidence interval, so `relsim check` cannot judge it and counts it as breached"),
+                format!("bound the mean instead: metric = \"{mean}\""),
+            );
         }
         slos.push(Slo { architecture: ai, class, metric: s.metric.text.clone(), min: s.min, max: s.max });
     }
@@ -543,4 +570,10 @@ impl ArchBuilder<'_> {
         };
         Some(RouteNode { name: r.name.text.clone(), kind, members })
     }
+}
+
+/// A number with at most 10 decimals and no trailing zeros (`0.9995`, not `0.9994999999999999`).
+fn tidy(x: f64) -> String {
+    let s = format!("{x:.10}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

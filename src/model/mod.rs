@@ -33,6 +33,14 @@ pub const CLASS_METRICS: &[&str] = &[
 /// Metrics reported per architecture (over all its classes), by their JSON names.
 pub const ARCHITECTURE_METRICS: &[&str] = &["cost_per_year", "sla_breach_probability", "sla_credits_per_year"];
 
+/// Metrics that are fractions from 0 to 1 (an SLO bound above 1 on one is a percentage by
+/// mistake).
+pub const FRACTION_METRICS: &[&str] = &["availability", "request_success", "silent_errors", "overloaded_requests", "sla_breach_probability"];
+
+/// Metrics reported as a point value without a confidence interval (quantiles pooled over all
+/// requests): `relsim check` cannot judge a bound on them.
+pub const METRICS_WITHOUT_INTERVAL: &[&str] = &["added_latency_seconds.p50", "added_latency_seconds.p99"];
+
 /// A compiled scenario.
 #[derive(Clone, Debug)]
 pub struct Model {

@@ -33,7 +33,7 @@ pub fn pm_compact(e: &Estimate) -> String {
 }
 
 /// Decimals to show 4 significant digits of a value known exactly.
-fn significant(m: f64) -> usize {
+pub fn significant(m: f64) -> usize {
     if m == 0.0 || !m.is_finite() {
         return 0;
     }
@@ -44,13 +44,18 @@ fn significant(m: f64) -> usize {
 pub fn percent(e: &Estimate) -> String {
     match (e.mean, e.half_width()) {
         (Some(m), Some(h)) => {
+            let d = percent_decimals(m, h);
             let (m, h) = (m * 100.0, h * 100.0);
-            let d = decimals_for(h).max(2).max(nines(m));
             format!("{m:.d$}% ± {h:.d$}")
         }
         (Some(m), None) => format!("{:.4}%", m * 100.0),
         _ => "—".to_string(),
     }
+}
+
+/// Decimals of the percentage [`percent`] writes for a fraction `mean` with half-width `half`.
+pub fn percent_decimals(mean: f64, half: f64) -> usize {
+    decimals_for(half * 100.0).max(2).max(nines(mean * 100.0))
 }
 
 /// Decimals needed so a percentage like 99.99x shows its first non-nine digit.

@@ -8,6 +8,7 @@ pub mod exact;
 pub mod format;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod table;
 

@@ -212,6 +212,10 @@ pub struct SloSpec {
     pub min: Option<f64>,
     /// Upper bound on the interval's high end.
     pub max: Option<f64>,
+    /// Where `min` was written (for errors about the bounds).
+    pub min_origin: Option<Origin>,
+    /// Where `max` was written.
+    pub max_origin: Option<Origin>,
 }
 
 /// A whole scenario file, read.
@@ -925,7 +929,13 @@ fn read_slos(ctx: &mut Ctx, node: &Node) -> Option<Vec<SloSpec>> {
         if min.is_none() && max.is_none() && t.get("min").is_none() && t.get("max").is_none() {
             ctx.error(&item.origin, format!("{path}: needs `min` or `max`"), "add min = 0.9995 (the interval's low end must stay above) or max = ... (its high end must stay below)");
         }
-        out.push(SloSpec { architecture: architecture?, class, metric: metric?, min, max });
+        let (min_origin, max_origin) = (t.get("min").map(|n| n.origin.clone()), t.get("max").map(|n| n.origin.clone()));
+        if let (Some(lo), Some(hi), Some(at)) = (min, max, &max_origin) {
+            if lo > hi {
+                ctx.error(at, format!("{path}: max = {hi} is below min = {lo}, so the check can never hold"), "swap them, or keep one bound");
+            }
+        }
+        out.push(SloSpec { architecture: architecture?, class, metric: metric?, min, max, min_origin, max_origin });
     }
     Some(out)
 }
