@@ -649,6 +649,18 @@ fn merge(args: MergeArgs) -> i32 {
     emit(model, acc, &summary, &analysis, &Emit { file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet, print: true })
 }
 
+/// The files written, for a line on stderr (the plots counted, not listed), and how many plots.
+fn written(paths: &[PathBuf]) -> (String, usize) {
+    let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    let is_plot = |n: &&String| n.ends_with(".svg") || n.ends_with(".png");
+    let plots = names.iter().filter(is_plot).count() / 2;
+    let mut listed: Vec<String> = names.iter().filter(|n| !is_plot(n)).cloned().collect();
+    if plots > 0 {
+        listed.push(format!("{plots} plots (SVG and PNG)"));
+    }
+    (listed.join(", "), plots)
+}
+
 /// The estimates of `acc` with the exact answers attached, and the analysis they came from.
 fn conclude(model: &Model, acc: &Accumulator, max_states: usize, first_outage: bool) -> (Summary, Analysis) {
     let mut summary = acc.summarize(model);
@@ -697,16 +709,9 @@ fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis: &Analysis
     match report::write_outputs(out_dir, &report, (!how.no_plots).then_some(&plots)) {
         Ok(paths) => {
             if !how.quiet {
-                let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-                let is_plot = |n: &&String| n.ends_with(".svg") || n.ends_with(".png");
-                let plots = names.iter().filter(is_plot).count();
-                let mut listed: Vec<&str> = names.iter().filter(|n| !is_plot(n)).map(String::as_str).collect();
-                let plot_text = format!("{plots} plots (SVG and PNG)");
-                if plots > 0 {
-                    listed.push(&plot_text);
-                }
-                eprintln!("relsim: wrote {} in {}", listed.join(", "), out_dir.display());
-                if plots > 0 || names.iter().any(|n| n == "report.html") {
+                let (listed, plots) = written(&paths);
+                eprintln!("relsim: wrote {listed} in {}", out_dir.display());
+                if listed.contains("report.html") {
                     eprintln!("relsim: open {} in a browser{}", out_dir.join("report.html").display(), if plots > 0 { " for the report with its plots" } else { " for the report" });
                 }
             }
@@ -803,8 +808,7 @@ fn sweep(args: RunArgs) -> i32 {
     match crate::sweep::export::write(&out_dir, &result, !args.no_plots) {
         Ok(paths) => {
             if !args.quiet {
-                let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-                eprintln!("relsim: wrote {} in {}", names.join(", "), out_dir.display());
+                eprintln!("relsim: wrote {} in {}", written(&paths).0, out_dir.display());
             }
             0
         }

@@ -105,3 +105,20 @@ fn the_command_writes_the_long_csv_and_json() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_sweep_draws_one_plot_per_metric() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("s.toml");
+    std::fs::write(&file, exp_model("[sweep]\n\"components.b.repair.mean\" = [\"5h\", \"10h\", \"20h\"]\n\"components.a.repair.mean\" = [\"5h\", \"10h\"]\n")).unwrap();
+    Command::cargo_bin("relsim").unwrap().arg("sweep").arg(&file).args(["--reps", "10", "-q", "--out"]).arg(out.path()).assert().success();
+    for (metric, stem, _, _) in relsim::plot::sweep::METRICS {
+        for ext in ["svg", "png"] {
+            let len = std::fs::metadata(out.path().join(format!("{stem}.{ext}"))).map(|m| m.len()).unwrap_or(0);
+            assert!(len > 10_000, "{stem}.{ext} ({metric}) is missing or nearly empty: {len} bytes");
+        }
+        let svg = std::fs::read_to_string(out.path().join(format!("{stem}.svg"))).unwrap();
+        // Two panels (one per value of the second key), a line per architecture.
+        assert!(svg.contains("components.a.repair.mean = 5h") && svg.contains("components.a.repair.mean = 10h"), "{stem}.svg lacks its panels");
+    }
+}

@@ -19,6 +19,7 @@ pub mod cost;
 pub mod downtime_cdf;
 pub mod outage_durations;
 pub mod style;
+pub mod sweep;
 pub mod timeline;
 
 use std::fs::File;

@@ -112,7 +112,7 @@ pub fn write(dir: &std::path::Path, result: &SweepResult, plots: bool) -> anyhow
         written.push(path);
     }
     if plots {
-        let _ = result;
+        written.extend(crate::plot::sweep::write(dir, result)?);
     }
     Ok(written)
 }
