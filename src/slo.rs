@@ -314,41 +314,14 @@ fn missing_reason(metric: &str, figure: &Figure, class: Option<&ClassSummary>, r
 /// The figure of a per-class metric, by its JSON name (every name in
 /// [`crate::model::CLASS_METRICS`]).
 pub fn class_figure(c: &ClassSummary, metric: &str) -> Option<Figure> {
-    let e = |e: &Estimate| Some(Figure::from(e));
-    let q = |q: &QuantileEstimate| Some(Figure::from(q));
-    match metric {
-        "availability" => e(&c.availability),
-        "request_success" => e(&c.request_success),
-        "downtime_hours_per_year" => e(&c.downtime_hours_per_year),
-        "outages_per_year" => e(&c.outages_per_year),
-        "blips_per_year" => e(&c.blips_per_year),
-        "mttr_hours" => e(&c.mttr_hours.mean),
-        "mttr_hours.median" => q(&c.mttr_hours.median),
-        "mttr_hours.p90" => q(&c.mttr_hours.p90),
-        "mtbf_hours" => e(&c.mtbf_hours),
-        "longest_outage_hours" => e(&c.longest_outage_hours),
-        "cost_per_year" => e(&c.cost_per_year),
-        "silent_errors" => e(&c.silent_errors),
-        "overloaded_requests" => e(&c.overloaded_requests),
-        "retries_per_request" => e(&c.retries_per_request),
-        "added_latency_seconds" => e(&c.added_latency_seconds.mean),
-        "added_latency_seconds.p50" => q(&c.added_latency_seconds.p50),
-        "added_latency_seconds.p99" => q(&c.added_latency_seconds.p99),
-        "breaker_opens_per_year" => e(&c.breaker_opens_per_year),
-        "time_to_first_outage_hours" => e(&c.time_to_first_outage_hours),
-        _ => None,
-    }
+    let e = c.metric(metric)?;
+    Some(Figure { quantile: crate::model::is_quantile(metric), ..Figure::from(&e) })
 }
 
 /// The figure of an architecture-level metric, by its JSON name (every name in
 /// [`crate::model::ARCHITECTURE_METRICS`]); `None` for an SLA metric without an SLA.
 pub fn architecture_figure(a: &ArchitectureSummary, metric: &str) -> Option<Figure> {
-    match metric {
-        "cost_per_year" => Some(Figure::from(&a.cost_per_year)),
-        "sla_breach_probability" => a.sla_breach_probability.as_ref().map(Figure::from),
-        "sla_credits_per_year" => a.sla_credits_per_year.as_ref().map(Figure::from),
-        _ => None,
-    }
+    a.metric(metric).as_ref().map(Figure::from)
 }
 
 /// Counts of a check's results.

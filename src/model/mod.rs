@@ -30,6 +30,12 @@ pub const CLASS_METRICS: &[&str] = &[
     "time_to_first_outage_hours",
 ];
 
+/// Whether a metric name is a quantile (`mttr_hours.median`, `added_latency_seconds.p99`, ...),
+/// whose interval is not symmetric about its value.
+pub fn is_quantile(metric: &str) -> bool {
+    metric.contains('.')
+}
+
 /// Metrics reported per architecture (over all its classes), by their JSON names.
 pub const ARCHITECTURE_METRICS: &[&str] = &["cost_per_year", "sla_breach_probability", "sla_credits_per_year"];
 

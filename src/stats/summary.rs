@@ -664,6 +664,19 @@ impl ClassSummary {
     }
 }
 
+impl ArchitectureSummary {
+    /// The architecture-level metric named `name` (a name of `model::ARCHITECTURE_METRICS`);
+    /// `None` for an unknown name, or an SLA metric without an SLA.
+    pub fn metric(&self, name: &str) -> Option<Estimate> {
+        match name {
+            "cost_per_year" => Some(self.cost_per_year),
+            "sla_breach_probability" => self.sla_breach_probability,
+            "sla_credits_per_year" => self.sla_credits_per_year,
+            _ => None,
+        }
+    }
+}
+
 /// How much one component matters to one class.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComponentImportance {

@@ -33,13 +33,7 @@ pub fn csv(result: &SweepResult) -> anyhow::Result<String> {
                 }
             }
             for m in ARCHITECTURE_METRICS {
-                let e = match *m {
-                    "cost_per_year" => Some(a.cost_per_year),
-                    "sla_breach_probability" => a.sla_breach_probability,
-                    "sla_credits_per_year" => a.sla_credits_per_year,
-                    _ => None,
-                };
-                if let Some(e) = e {
+                if let Some(e) = a.metric(m) {
                     row(&a.name, "", m, &e)?;
                 }
             }
