@@ -449,18 +449,36 @@ fn sample_timeline(model: &Model) -> Option<crate::sim::trace::Timeline> {
 /// Loads the scenario and applies `--reps` and `--seed`.
 fn load_for_run(args: &RunArgs) -> Result<Loaded, i32> {
     let mut loaded = load(&args.scenario)?;
-    let model = &mut loaded.model;
-    if let Some(reps) = args.reps {
-        if reps < 2 {
-            eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
-            return Err(EXIT_INPUT);
-        }
-        model.replications = reps;
-    }
-    if let Some(seed) = args.seed {
-        model.seed = seed;
-    }
+    args.apply_reps_and_seed(&mut loaded.model)?;
     Ok(loaded)
+}
+
+impl RunArgs {
+    /// Applies `--reps` and `--seed` to `model`; too few replications is bad input (reported).
+    fn apply_reps_and_seed(&self, model: &mut Model) -> Result<(), i32> {
+        if let Some(reps) = self.reps {
+            if reps < 2 {
+                eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
+                return Err(EXIT_INPUT);
+            }
+            model.replications = reps;
+        }
+        if let Some(seed) = self.seed {
+            model.seed = seed;
+        }
+        Ok(())
+    }
+
+    /// How to run the replications.
+    fn options(&self) -> crate::montecarlo::Options {
+        let accounting = if self.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
+        crate::montecarlo::Options { threads: self.threads.map(|t| t as usize), first_outage: self.first_outage, importance: self.importance, accounting }
+    }
+
+    /// Whether to show the progress bar: on a terminal, unless `--quiet`.
+    fn show_progress(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
 }
 
 /// A finished simulation: what `run` and `check` report on.
@@ -557,9 +575,8 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
     let started = Instant::now();
     let done = AtomicU64::new(0);
     let planned = AtomicU64::new(replications);
-    let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
-    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let options = args.options();
+    let show_progress = args.show_progress();
     let simulated = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || match &target {
         Some(target) => crate::precision::run(model, target, &options, &done, &planned).map(|(acc, outcome)| (acc, Some(outcome))),
         None => crate::montecarlo::simulate(model, range.clone(), &options, &done).map(|acc| (acc, None)),
@@ -739,18 +756,13 @@ fn sweep(args: RunArgs) -> i32 {
         eprintln!("error: --format md is not available for sweeps\n  = help: use --format table, json (sweep.json) or csv (sweep.csv)");
         return EXIT_INPUT;
     }
-    if let Some(reps) = args.reps {
-        if reps < 2 {
-            eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
-            return EXIT_INPUT;
-        }
+    if args.shard.is_some() || args.shard_from_env {
+        eprintln!("error: relsim sweep does not take --shard\n  = help: shard one point at a time: relsim run FILE --set key=value --shard I/N");
+        return EXIT_INPUT;
     }
     for p in &mut loaded.points {
-        if let Some(reps) = args.reps {
-            p.model.replications = reps;
-        }
-        if let Some(seed) = args.seed {
-            p.model.seed = seed;
+        if let Err(code) = args.apply_reps_and_seed(&mut p.model) {
+            return code;
         }
     }
     let target = match precision_target(&args) {
@@ -775,9 +787,8 @@ fn sweep(args: RunArgs) -> i32 {
     }
     let started = Instant::now();
     let (done, planned) = (AtomicU64::new(0), AtomicU64::new(0));
-    let accounting = if args.per_request { crate::sim::Accounting::PerRequest } else { crate::sim::Accounting::Fast };
-    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), first_outage: args.first_outage, importance: args.importance, accounting };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let options = args.options();
+    let show_progress = args.show_progress();
     let result = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || crate::sweep::run(&loaded, &options, target.as_ref(), &done, &planned));
     let result = match result {
         Ok(r) => r,

@@ -97,6 +97,16 @@ fn the_command_writes_the_long_csv_and_json() {
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("sweep.json")).unwrap()).unwrap();
     assert_eq!(json["points"].as_array().map(Vec::len), Some(2));
     assert_eq!(json["points"][1]["values"][0], "10h");
+    // A sweep is not sharded (silently running every replication would be wrong).
+    Command::cargo_bin("relsim")
+        .unwrap()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--shard", "1/2", "--no-plots", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("relsim sweep does not take --shard"));
     // The shipped example is a valid sweep.
     Command::cargo_bin("relsim")
         .unwrap()

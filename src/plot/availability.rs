@@ -87,27 +87,20 @@ impl Figure for Availability<'_, '_> {
         let (lo, hi) = super::log_range(values, 1.6, 1.8, 10.0).unwrap_or((1.0, 1000.0));
         let nc = classes.len();
         let centers: Vec<f64> = (0..nc).map(|c| c as f64 + 0.5).collect();
-        let (label_style, desc_style) = super::mesh_fonts(s);
         let mut chart = ChartBuilder::on(&area)
             .x_label_area_size(s.px(64.0))
             .y_label_area_size(s.px(104.0))
             .build_cartesian_2d(super::LinearAxis { range: 0.0..nc as f64, bold: centers, light: Vec::new() }, super::log_axis(lo, hi, true))?;
         let class_label = |x: &f64| classes.get(x.floor().max(0.0) as usize).map(|c| c.to_string()).unwrap_or_default();
         let y_label = |y: &f64| super::number(*y);
-        chart
-            .configure_mesh()
+        let mut mesh = chart.configure_mesh();
+        super::style_mesh(&mut mesh, s)
             .disable_x_mesh()
             .x_label_formatter(&class_label)
             .y_label_formatter(&y_label)
             .x_desc("traffic class")
             .y_desc("downtime (minutes per year, log scale)")
-            .label_style(label_style.clone())
             .x_label_style(TextStyle::from(s.bold(size::LABEL)).color(&style::INK))
-            .axis_desc_style(desc_style)
-            .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
-            .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
-            .axis_style(style::INK.stroke_width(s.stroke(1.0)))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let pa = super::plot_area(&chart);
 

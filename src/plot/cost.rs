@@ -101,23 +101,16 @@ impl Figure for Cost<'_, '_> {
         let (end, ticks) = super::nice_ticks(max * 1.3, 6);
         let light: Vec<f64> = ticks.windows(2).map(|p| (p[0] + p[1]) / 2.0).collect();
         let n = bars.len();
-        let (label_style, desc_style) = super::mesh_fonts(s);
         let mut chart = ChartBuilder::on(&area)
             .x_label_area_size(s.px(64.0))
             .y_label_area_size(name_w + s.px(16.0))
             .build_cartesian_2d(LinearAxis { range: 0.0..end, bold: ticks, light }, LinearAxis { range: n as f64..0.0, bold: Vec::new(), light: Vec::new() })?;
         let x_label = |v: &f64| super::money(*v);
-        chart
-            .configure_mesh()
+        let mut mesh = chart.configure_mesh();
+        super::style_mesh(&mut mesh, s)
             .disable_y_mesh()
             .x_label_formatter(&x_label)
             .x_desc("cost per year (in the scenario's currency)")
-            .label_style(label_style)
-            .axis_desc_style(desc_style)
-            .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
-            .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
-            .axis_style(style::INK.stroke_width(s.stroke(1.0)))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let pa = super::plot_area(&chart);
         let px = |v: f64| chart.backend_coord(&(v.clamp(0.0, end), 0.0)).0;

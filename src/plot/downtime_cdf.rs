@@ -26,19 +26,13 @@ const HOURS_PER_YEAR: f64 = MINUTES_PER_YEAR / 60.0;
 /// Tail levels marked on every curve, with their labels.
 const LEVELS: [(f64, &str); 2] = [(0.1, "1 year in 10"), (0.01, "1 year in 100")];
 
-impl DowntimeCdf<'_, '_> {
-    fn rows(&self) -> usize {
-        self.input.class_names().len().max(1).div_ceil(3)
-    }
-}
-
 impl Figure for DowntimeCdf<'_, '_> {
     fn stem(&self) -> &'static str {
         "downtime_cdf"
     }
 
     fn size(&self) -> (u32, u32) {
-        (1200, 700 + 420 * (self.rows() as u32 - 1))
+        super::class_panels_size(self.input)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Root<DB>, s: Scale) -> anyhow::Result<()>
@@ -114,25 +108,18 @@ impl Panel<'_> {
         // Below the caption, a row for the labels of the vertical reference lines.
         let area = panel.margin(s.px(size::PANEL + 8.0 + size::NOTE + 8.0), 0, 0, s.px(10.0));
         let (x_lo, x_hi) = self.x;
-        let (label_style, desc_style) = super::mesh_fonts(s);
         let mut chart = ChartBuilder::on(&area)
             .x_label_area_size(s.px(60.0))
             .y_label_area_size(s.px(88.0))
             .build_cartesian_2d(super::log_axis(x_lo, x_hi, true), super::log_axis(self.y_lo, 1.25, false))?;
         let x_label = |v: &f64| super::number(*v);
         let y_label = |v: &f64| super::percent(*v);
-        chart
-            .configure_mesh()
+        let mut mesh = chart.configure_mesh();
+        super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
             .x_desc(format!("downtime per year ({}, log scale)", self.unit.name()))
             .y_desc("share of years with more")
-            .label_style(label_style)
-            .axis_desc_style(desc_style)
-            .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
-            .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
-            .axis_style(style::INK.stroke_width(s.stroke(1.0)))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let pa = super::plot_area(&chart);
         let bc = |x: f64, y: f64| super::clamp_to(&pa, chart.backend_coord(&(x.clamp(x_lo, x_hi), y.clamp(self.y_lo, 1.25))));

@@ -31,6 +31,7 @@ use anyhow::Context;
 use plotters::coord::combinators::{BindKeyPoints, LogCoord, WithKeyPoints};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::element::DashedPathElement;
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -605,10 +606,16 @@ pub fn clamp_to(area: &(Range<i32>, Range<i32>), (x, y): (i32, i32)) -> (i32, i3
     (x.clamp(area.0.start, area.0.end - 1), y.clamp(area.1.start, area.1.end - 1))
 }
 
-/// Standard mesh styling: tick labels at [`size::LABEL`], descriptions at [`size::AXIS`],
-/// light grey grid lines.
-pub fn mesh_fonts(s: Scale) -> (TextStyle<'static>, TextStyle<'static>) {
-    (TextStyle::from(s.font(size::LABEL)).color(&style::INK), TextStyle::from(s.font(size::AXIS)).color(&style::INK))
+/// The mesh style every figure shares: tick labels at [`size::LABEL`], descriptions at
+/// [`size::AXIS`], light grey grid lines, ink axes, 5 px ticks. Apply it first, then what is
+/// particular to the figure (a later `label_style` or `x_label_style` wins).
+pub fn style_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>, s: Scale) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style(TextStyle::from(s.font(size::LABEL)).color(&style::INK))
+        .axis_desc_style(TextStyle::from(s.font(size::AXIS)).color(&style::INK))
+        .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
+        .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
+        .axis_style(style::INK.stroke_width(s.stroke(1.0)))
+        .set_all_tick_mark_size(s.px(5.0))
 }
 
 // ---- Numbers ------------------------------------------------------------------------------
@@ -807,12 +814,22 @@ impl Empirical {
     }
 }
 
+/// Most panels side by side in a row (see [`panels`]).
+const PANELS_PER_ROW: usize = 3;
+
+/// The size of a figure with one panel per traffic class: 700 px high for one row of panels,
+/// 420 px more for each further row.
+pub fn class_panels_size(input: &PlotInput<'_>) -> (u32, u32) {
+    let rows = input.class_names().len().max(1).div_ceil(PANELS_PER_ROW) as u32;
+    (1200, 700 + 420 * (rows - 1))
+}
+
 /// Split `area` into `n` panels, at most three side by side.
 pub fn panels<DB: DrawingBackend>(area: &Root<DB>, n: usize) -> Vec<Root<DB>> {
     if n == 0 {
         return Vec::new();
     }
-    let cols = n.min(3);
+    let cols = n.min(PANELS_PER_ROW);
     let rows = n.div_ceil(cols);
     let mut v = area.split_evenly((rows, cols));
     v.truncate(n);

@@ -25,19 +25,13 @@ struct Cell {
     p90: Option<f64>,
 }
 
-impl OutageDurations<'_, '_> {
-    fn rows(&self) -> usize {
-        self.input.class_names().len().max(1).div_ceil(3)
-    }
-}
-
 impl Figure for OutageDurations<'_, '_> {
     fn stem(&self) -> &'static str {
         "outage_durations"
     }
 
     fn size(&self) -> (u32, u32) {
-        (1200, 700 + 420 * (self.rows() as u32 - 1))
+        super::class_panels_size(self.input)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Root<DB>, s: Scale) -> anyhow::Result<()>
@@ -120,23 +114,16 @@ impl Panel<'_> {
         super::text(root, &format!("class {}", self.class), (px0 + s.px(96.0), py0 + s.px(4.0)), s.bold(size::PANEL), style::INK, (HPos::Left, VPos::Top))?;
         let area = panel.margin(s.px(size::PANEL + 12.0), 0, 0, s.px(10.0));
         let (x_lo, x_hi) = self.x;
-        let (label_style, desc_style) = super::mesh_fonts(s);
         let y_axis = LinearAxis { range: 0.0..1.04, bold: vec![0.0, 0.25, 0.5, 0.75, 1.0], light: vec![0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9] };
         let mut chart = ChartBuilder::on(&area).x_label_area_size(s.px(60.0)).y_label_area_size(s.px(88.0)).build_cartesian_2d(super::log_axis(x_lo, x_hi, true), y_axis)?;
         let x_label = |v: &f64| super::number(*v);
         let y_label = |v: &f64| super::percent(*v);
-        chart
-            .configure_mesh()
+        let mut mesh = chart.configure_mesh();
+        super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
             .x_desc(format!("outage duration ({}, log scale)", self.unit.name()))
             .y_desc("share of outages shorter")
-            .label_style(label_style)
-            .axis_desc_style(desc_style)
-            .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
-            .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
-            .axis_style(style::INK.stroke_width(s.stroke(1.0)))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let pa = super::plot_area(&chart);
         let bc = |x: f64, y: f64| super::clamp_to(&pa, chart.backend_coord(&(x.clamp(x_lo, x_hi), y.clamp(0.0, 1.04))));

@@ -185,7 +185,6 @@ impl SweepPlot<'_> {
         let pad = if xh > xl { (xh - xl) * 0.06 } else { 1.0 };
         let x_axis = LinearAxis { range: xl - pad..xh + pad, bold: if numeric { ticks(xl, xh).2.into_iter().filter(|v| *v >= xl - pad && *v <= xh + pad).collect() } else { xs_panel.clone() }, light: Vec::new() };
         let y_axis = LinearAxis { range: y0..y1, bold: yticks, light: Vec::new() };
-        let (label_style, desc_style) = super::mesh_fonts(s);
         let mut chart = ChartBuilder::on(&area).x_label_area_size(s.px(58.0)).y_label_area_size(s.px(96.0)).build_cartesian_2d(x_axis, y_axis)?;
         let x_label = |v: &f64| {
             if numeric {
@@ -199,18 +198,12 @@ impl SweepPlot<'_> {
             (true, true) => format!("{} (hours)", self.result.parameters.first().map_or("", String::as_str)),
             _ => self.result.parameters.first().cloned().unwrap_or_default(),
         };
-        chart
-            .configure_mesh()
+        let mut mesh = chart.configure_mesh();
+        super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
             .x_desc(x_desc)
             .y_desc(self.metric.2)
-            .label_style(label_style)
-            .axis_desc_style(desc_style)
-            .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
-            .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
-            .axis_style(style::INK.stroke_width(s.stroke(1.0)))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let pa = super::plot_area(&chart);
         let bc = |x: f64, y: f64| super::clamp_to(&pa, chart.backend_coord(&(x, y)));

@@ -158,25 +158,18 @@ impl Figure for TimelinePlot<'_> {
         let h = root.dim_in_pixel().1 as i32;
         let spare = (h - top_px - s.px(30.0 + rows_h + BOTTOM)).max(0);
         let area = root.margin(top_px, spare, s.px(super::MARGIN), s.px(RIGHT));
-        let (label_style, desc_style) = super::mesh_fonts(s);
         let mut chart = ChartBuilder::on(&area)
             .margin_top(s.px(30.0))
             .x_label_area_size(s.px(BOTTOM))
             .y_label_area_size(label_w + s.px(14.0))
             .build_cartesian_2d(LinearAxis { range: 0.0..end, bold, light }, LinearAxis { range: rows_h..0.0, bold: Vec::new(), light: Vec::new() })?;
         let x_label = |v: &f64| super::number(*v);
-        chart
-            .configure_mesh()
+        let mut mesh = chart.configure_mesh();
+        super::style_mesh(&mut mesh, s)
             .disable_y_mesh()
             .disable_y_axis()
             .x_label_formatter(&x_label)
             .x_desc(format!("time since the start of the replication ({unit})"))
-            .label_style(label_style)
-            .axis_desc_style(desc_style)
-            .bold_line_style(style::GRID.stroke_width(s.stroke(1.0)))
-            .light_line_style(style::GRID_LIGHT.stroke_width(s.stroke(1.0)))
-            .axis_style(style::INK.stroke_width(s.stroke(1.0)))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let pa = super::plot_area(&chart);
         let px_x = |t: f64| chart.backend_coord(&(t.clamp(0.0, end), 0.0)).0;
