@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
 use crate::scenario::{self, Loaded};
+use crate::sim::rng::Fnv1a;
 use crate::stats::summary::Accumulator;
 
 /// The partial result's file name in a shard's output folder.
@@ -311,7 +312,7 @@ pub fn fingerprint(version: &str, text: &str, setup: &Setup) -> String {
     h.field(&setup.horizon_seconds.to_bits().to_le_bytes());
     h.field(&[setup.first_outage as u8, setup.importance as u8, setup.per_request as u8]);
     h.field(&(setup.max_states as u64).to_le_bytes());
-    format!("{:016x}", h.0)
+    format!("{:016x}", h.0.0)
 }
 
 /// The checksum of an accumulator: FNV-1a (64 bits, hex) of its compact JSON. Floats print
@@ -321,22 +322,21 @@ pub fn fingerprint(version: &str, text: &str, setup: &Setup) -> String {
 pub fn checksum(acc: &Accumulator) -> String {
     let mut h = Fnv::new();
     h.field(serde_json::to_string(acc).unwrap_or_default().as_bytes());
-    format!("{:016x}", h.0)
+    format!("{:016x}", h.0.0)
 }
 
-/// FNV-1a, 64 bits: stable across platforms and Rust releases (unlike `DefaultHasher`).
-struct Fnv(u64);
+/// FNV-1a (`sim::rng::Fnv1a`) over length-prefixed fields, so that moving bytes from one field
+/// to the next changes the hash.
+struct Fnv(Fnv1a);
 
 impl Fnv {
     fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Fnv(Fnv1a::default())
     }
 
     fn field(&mut self, bytes: &[u8]) {
-        for &b in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        self.0.write(&(bytes.len() as u64).to_le_bytes());
+        self.0.write(bytes);
     }
 }
 

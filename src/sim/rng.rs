@@ -35,20 +35,37 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// 64-bit FNV-1a of some bytes: a stable id for a name.
-pub fn name_id(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h ^= 0xff;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for b in p.bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+/// 64-bit FNV-1a: stable across platforms and Rust releases (unlike `DefaultHasher`), for ids
+/// and fingerprints that must not change between runs or machines.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv1a(pub u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    /// Hashes `bytes` in.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    h
+}
+
+/// 64-bit FNV-1a of some bytes: a stable id for a name.
+pub fn name_id(parts: &[&str]) -> u64 {
+    let mut h = Fnv1a::default();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.write(&[0xff]);
+        }
+        h.write(p.as_bytes());
+    }
+    h.0
 }
 
 /// The id of the stream of `purpose` for unit `unit` of the object with name id `name`.
