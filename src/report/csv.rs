@@ -7,7 +7,8 @@
 //! `exact` holds the analytic value where there is one.
 
 use super::{Exporter, Report};
-use crate::stats::estimate::{Estimate, QuantileEstimate};
+use crate::model::CLASS_METRICS;
+use crate::stats::estimate::Estimate;
 
 /// Renders `summary.csv`.
 pub struct CsvExporter;
@@ -23,30 +24,15 @@ impl Exporter for CsvExporter {
         let row = |w: &mut ::csv::Writer<Vec<u8>>, a: &str, c: &str, m: &str, e: &Estimate| {
             w.write_record([a, c, m, &num(e.mean), &num(e.ci_low), &num(e.ci_high), &num(e.exact)])
         };
-        let q = |q: &QuantileEstimate| Estimate { mean: q.value, ci_low: q.ci_low, ci_high: q.ci_high, exact: None };
         for arch in &report.summary.architectures {
             let a = arch.name.as_str();
             for c in &arch.classes {
                 let n = c.name.as_str();
-                row(&mut w, a, n, "availability", &c.availability)?;
-                row(&mut w, a, n, "request_success", &c.request_success)?;
-                row(&mut w, a, n, "downtime_hours_per_year", &c.downtime_hours_per_year)?;
-                row(&mut w, a, n, "outages_per_year", &c.outages_per_year)?;
-                row(&mut w, a, n, "blips_per_year", &c.blips_per_year)?;
-                row(&mut w, a, n, "mttr_hours", &c.mttr_hours.mean)?;
-                row(&mut w, a, n, "mttr_hours.median", &q(&c.mttr_hours.median))?;
-                row(&mut w, a, n, "mttr_hours.p90", &q(&c.mttr_hours.p90))?;
-                row(&mut w, a, n, "mtbf_hours", &c.mtbf_hours)?;
-                row(&mut w, a, n, "longest_outage_hours", &c.longest_outage_hours)?;
-                row(&mut w, a, n, "cost_per_year", &c.cost_per_year)?;
-                row(&mut w, a, n, "silent_errors", &c.silent_errors)?;
-                row(&mut w, a, n, "overloaded_requests", &c.overloaded_requests)?;
-                row(&mut w, a, n, "retries_per_request", &c.retries_per_request)?;
-                row(&mut w, a, n, "added_latency_seconds", &c.added_latency_seconds.mean)?;
-                row(&mut w, a, n, "added_latency_seconds.p50", &q(&c.added_latency_seconds.p50))?;
-                row(&mut w, a, n, "added_latency_seconds.p99", &q(&c.added_latency_seconds.p99))?;
-                row(&mut w, a, n, "breaker_opens_per_year", &c.breaker_opens_per_year)?;
-                row(&mut w, a, n, "time_to_first_outage_hours", &c.time_to_first_outage_hours)?;
+                for m in CLASS_METRICS {
+                    if let Some(e) = c.metric(m) {
+                        row(&mut w, a, n, m, &e)?;
+                    }
+                }
                 for imp in &c.importance {
                     row(&mut w, a, n, &format!("downtime_share[{}]", imp.component), &imp.downtime_share)?;
                     row(&mut w, a, n, &format!("birnbaum[{}]", imp.component), &imp.birnbaum)?;
