@@ -15,6 +15,7 @@ pub mod montecarlo;
 pub mod plot;
 pub mod precision;
 pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod scenario;
 pub mod shard;

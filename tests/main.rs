@@ -14,6 +14,7 @@ mod determinism;
 mod exact;
 mod precision;
 mod replay;
+mod replay_command;
 mod requests;
 mod scenario_errors;
 mod shard;

@@ -70,7 +70,7 @@ impl History {
 impl TracedComponent {
     /// Total recorded down time (seconds).
     pub fn down_time(&self) -> f64 {
-        self.down.iter().map(|(s, e)| e - s).sum()
+        self.down.iter().fold(0.0, |sum, (s, e)| sum + (e - s))
     }
 }
 
