@@ -110,7 +110,7 @@ fn fully_traced_architectures_give_the_hand_count_with_zero_width_intervals() {
     // The analytic engine has no steady state for a record, and says why.
     let analysis = relsim::analytic::analyze(&replayed(PAIR, 100.0, &[("a", A)]), &Default::default());
     for r in &analysis.archs {
-        let reason = r.as_ref().err().expect("a traced architecture has no exact values");
+        let reason = r.as_ref().expect_err("a traced architecture has no exact values");
         assert!(reason.contains("components.a follows a replayed history"), "{reason}");
     }
 }

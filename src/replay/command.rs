@@ -28,7 +28,7 @@ pub struct ReplayArgs {
     scenario: ScenarioArgs,
 
     /// The incident file to replay (CSV; docs/incidents.md describes it).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "INCIDENTS")]
     trace: PathBuf,
 
     #[command(flatten)]
@@ -173,7 +173,14 @@ fn follow(model: &mut Model, log: &IncidentLog, maps: &[String], trace: &Path) -
     }
     let start = log.components.iter().map(|h| h.window.0).fold(f64::NEG_INFINITY, f64::max);
     let end = log.components.iter().map(|h| h.window.1).fold(f64::INFINITY, f64::min);
-    if !(end > start) {
+    if end <= start && log.components.len() == 1 {
+        let h = &log.components[0];
+        return Err(crate::diagnostic::InputError::unlocated(
+            format!("{file}: the observation window of {} is empty ({}..{}), so there is nothing to replay", h.name, incidents::time::format_time(h.window.0), incidents::time::format_time(h.window.1)),
+            Some("give the window with --window START..END (or observed_from/observed_to columns)".to_string()),
+        ));
+    }
+    if end <= start {
         let spans: Vec<String> = log.components.iter().map(|h| format!("{} {}..{}", h.name, incidents::time::format_time(h.window.0), incidents::time::format_time(h.window.1))).collect();
         return Err(crate::diagnostic::InputError::unlocated(
             format!("the components of {file} were never observed at the same time ({}), so there is no window to replay", spans.join("; ")),
