@@ -31,7 +31,7 @@ pub const EXIT_FAILURE: i32 = 1;
     name = "relsim",
     version,
     about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
-    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim check FILE [OPTIONS] [--junit FILE]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim check FILE [OPTIONS] [--junit FILE]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim replay FILE --trace INCIDENTS.csv [--map NAME=COMPONENT,...] [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
     after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
 )]
 struct Cli {
@@ -58,17 +58,20 @@ enum Command {
     Sweep(RunArgs),
     /// Combine the partial results of shards (run --shard I/N) into the outputs of one run.
     Merge(MergeArgs),
+    /// Replay a recorded incident history through the scenario's architectures: the components
+    /// in the file follow their record over its window, the others are sampled (docs/incidents.md).
+    Replay(crate::replay::ReplayArgs),
 }
 
 #[derive(Debug, Args)]
-struct ScenarioArgs {
+pub(crate) struct ScenarioArgs {
     /// The scenario file (TOML), for example scenarios/multicloud.toml.
-    file: PathBuf,
+    pub(crate) file: PathBuf,
 
     /// Override any scenario value: --set key.path=value (repeatable), for example
     /// --set simulation.replications=200 or --set components.auth.repair.median=30m.
     #[arg(long = "set", value_name = "KEY=VALUE")]
-    sets: Vec<String>,
+    pub(crate) sets: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -256,7 +259,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "exact", "sweep", "merge", "check", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "sweep", "merge", "check", "replay", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -276,7 +279,7 @@ fn no_color() -> bool {
 }
 
 /// Whether stderr should get colours: a terminal, and `NO_COLOR` not set.
-fn stderr_color() -> bool {
+pub(crate) fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && !no_color()
 }
 
@@ -301,10 +304,11 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::Check(args) => check(args),
+        Command::Replay(args) => crate::replay::replay(args),
     }
 }
 
-fn load(args: &ScenarioArgs) -> Result<Loaded, i32> {
+pub(crate) fn load(args: &ScenarioArgs) -> Result<Loaded, i32> {
     match scenario::load(&args.file, &args.sets) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
@@ -319,7 +323,7 @@ fn load(args: &ScenarioArgs) -> Result<Loaded, i32> {
     }
 }
 
-fn report_input_error(e: &InputError) {
+pub(crate) fn report_input_error(e: &InputError) {
     eprint!("{}", e.render(stderr_color()));
     let errors = e.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count();
     if errors > 1 {
@@ -351,7 +355,7 @@ fn validate(args: ValidateArgs) -> i32 {
 }
 
 /// `1 architecture`, `3 architectures`, `2 traffic classes`.
-fn count(n: usize, noun: &str) -> String {
+pub(crate) fn count(n: usize, noun: &str) -> String {
     match (n, noun.ends_with("ss")) {
         (1, _) => format!("1 {noun}"),
         (_, true) => format!("{n} {noun}es"),
@@ -405,7 +409,7 @@ fn exact_note(analysis: &crate::analytic::Analysis) -> Option<String> {
     ))
 }
 
-fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+".contains(c)) {
         s.to_string()
     } else {
@@ -679,7 +683,7 @@ fn written(paths: &[PathBuf]) -> (String, usize) {
 }
 
 /// The estimates of `acc` with the exact answers attached, and the analysis they came from.
-fn conclude(model: &Model, acc: &Accumulator, max_states: usize, first_outage: bool) -> (Summary, Analysis) {
+pub(crate) fn conclude(model: &Model, acc: &Accumulator, max_states: usize, first_outage: bool) -> (Summary, Analysis) {
     let mut summary = acc.summarize(model);
     let exact_options = crate::analytic::Options { max_states: max_states.max(1), mttff: first_outage, birnbaum: true };
     let analysis = crate::analytic::analyze(model, &exact_options);
@@ -688,22 +692,22 @@ fn conclude(model: &Model, acc: &Accumulator, max_states: usize, first_outage: b
 }
 
 /// How the results are shown and written.
-struct Emit<'a> {
+pub(crate) struct Emit<'a> {
     /// The scenario file as given on the command line.
-    file: &'a str,
+    pub(crate) file: &'a str,
     /// The command that reproduces the run.
-    command: &'a str,
-    out_dir: &'a Path,
-    format: Format,
-    no_plots: bool,
-    quiet: bool,
+    pub(crate) command: &'a str,
+    pub(crate) out_dir: &'a Path,
+    pub(crate) format: Format,
+    pub(crate) no_plots: bool,
+    pub(crate) quiet: bool,
     /// Print the report on stdout (`check` prints its verdicts instead).
-    print: bool,
+    pub(crate) print: bool,
 }
 
 /// Prints the results on stdout and writes the output folder: the end of `run`, and all of
 /// `merge` once the parts are merged, so a merge of shards writes what one run writes.
-fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis: &Analysis, how: &Emit<'_>) -> i32 {
+pub(crate) fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis: &Analysis, how: &Emit<'_>) -> i32 {
     let exact_note = exact_note(analysis);
     let report = Report { summary, model, file: how.file, command: how.command, exact_note: exact_note.as_deref(), plots: &[] };
     let out_dir = how.out_dir;

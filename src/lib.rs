@@ -9,11 +9,13 @@
 pub mod analytic;
 pub mod cli;
 pub mod diagnostic;
+pub mod incidents;
 pub mod model;
 pub mod montecarlo;
 pub mod plot;
 pub mod precision;
 pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod scenario;
 pub mod shard;

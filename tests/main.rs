@@ -13,6 +13,8 @@ mod cli;
 mod determinism;
 mod exact;
 mod precision;
+mod replay;
+mod replay_command;
 mod requests;
 mod scenario_errors;
 mod shard;

@@ -124,6 +124,9 @@ enum Choice {
 /// Which method architecture `arch` needs, or why neither applies.
 fn choose(model: &Model, arch: usize) -> Result<Choice, String> {
     let used = model.components_of(arch);
+    if let Some(t) = model.history.components.iter().find(|t| used[t.component]) {
+        return Err(format!("components.{} follows a replayed history, which has no steady state", model.components[t.component].name));
+    }
     for (_, comp) in model.components.iter().enumerate().filter(|(c, _)| used[*c]) {
         let p = comp.simple().ok_or_else(|| format!("components.{}.modes: several failure modes have no exact model", comp.name))?;
         let dists = [("failure", Some(&p.failure)), ("detect", p.detect.as_ref()), ("repair", Some(&p.repair))];

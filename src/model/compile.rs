@@ -273,6 +273,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
         architectures,
         sla,
         slos,
+        history: Default::default(),
     })
 }
 

@@ -4,8 +4,10 @@
 
 pub mod compile;
 pub mod dist;
+pub mod history;
 
 use dist::Dist;
+use history::History;
 
 /// Metrics reported per architecture and traffic class, by their JSON names.
 pub const CLASS_METRICS: &[&str] = &[
@@ -76,6 +78,9 @@ pub struct Model {
     pub sla: Option<Sla>,
     /// CI checks (`[[slo]]`), evaluated by `relsim check`.
     pub slos: Vec<Slo>,
+    /// Components that follow a recorded history instead of being sampled (`relsim replay`;
+    /// empty in a normal run).
+    pub history: History,
 }
 
 /// What a failure does to a unit while it lasts.

@@ -116,10 +116,19 @@ impl Figure for TimelinePlot<'_> {
         DB::ErrorType: 'static,
     {
         let tl = self.timeline;
-        let title = format!("{}: replication {} as a timeline ({})", self.summary.scenario, tl.replication, super::horizon_text(self.horizon()));
-        let subtitle = "When each component was down and when each traffic class was out, per architecture. \
-                        Every architecture sees the same component failures (common random numbers). \
-                        Intervals are drawn at least 2 px wide; the right column gives each row's count and total.";
+        let (title, subtitle) = match &self.summary.replay {
+            None => (
+                format!("{}: replication {} as a timeline ({})", self.summary.scenario, tl.replication, super::horizon_text(self.horizon())),
+                "When each component was down and when each traffic class was out, per architecture. \
+                 Every architecture sees the same component failures (common random numbers). \
+                 Intervals are drawn at least 2 px wide; the right column gives each row's count and total.",
+            ),
+            Some(r) => (
+                format!("{}: the replayed window {} to {}, replication {}", self.summary.scenario, day(&r.window.start), day(&r.window.end), tl.replication),
+                "Components marked (recorded) follow the incident file, the same in every replication; the others are this replication's sample. \
+                 Every architecture sees the same history. Intervals are drawn at least 2 px wide; the right column gives each row's count and total.",
+            ),
+        };
         let top = super::header(root, s, &title, subtitle)?;
         let w = root.dim_in_pixel().0 as i32;
         let entries = [
@@ -138,7 +147,7 @@ impl Figure for TimelinePlot<'_> {
         let label_font = s.font(size::LABEL);
         let mut label_w = s.px(80.0);
         for r in rows.iter().filter(|r| r.kind != Kind::Header) {
-            let name = display_name(r);
+            let name = self.display_name(r);
             label_w = label_w.max(super::text_size(root, &super::truncate(root, &name, &label_font, s.px(MAX_LABEL))?, &label_font)?.0);
         }
 
@@ -169,7 +178,7 @@ impl Figure for TimelinePlot<'_> {
             .disable_y_mesh()
             .disable_y_axis()
             .x_label_formatter(&x_label)
-            .x_desc(format!("time since the start of the replication ({unit})"))
+            .x_desc(if self.summary.replay.is_some() { format!("time since the start of the window ({unit})") } else { format!("time since the start of the replication ({unit})") })
             .draw()?;
         let pa = super::plot_area(&chart);
         let px_x = |t: f64| chart.backend_coord(&(t.clamp(0.0, end), 0.0)).0;
@@ -212,7 +221,7 @@ impl Figure for TimelinePlot<'_> {
             if show_labels {
                 let bold = r.kind == Kind::Class;
                 let font = if bold { s.bold(size::LABEL) } else { label_font.clone() };
-                let name = super::truncate(root, &display_name(r), &font, s.px(MAX_LABEL))?;
+                let name = super::truncate(root, &self.display_name(r), &font, s.px(MAX_LABEL))?;
                 let ink = if bold { style::CLASS_DOWN } else { style::INK };
                 super::text(root, &name, (pa.0.start - s.px(10.0), (y0 + y1) / 2), font, ink, (HPos::Right, VPos::Center))?;
                 if count > 0 {
@@ -225,10 +234,24 @@ impl Figure for TimelinePlot<'_> {
     }
 }
 
-/// A row's name as shown: classes say that they are one.
-fn display_name(r: &Row<'_>) -> String {
-    match r.kind {
-        Kind::Class => format!("class {}", r.name),
-        _ => r.name.to_string(),
+impl TimelinePlot<'_> {
+    /// A row's name as shown: classes say that they are one, and in a replay the components
+    /// that follow the record say so.
+    fn display_name(&self, r: &Row<'_>) -> String {
+        match r.kind {
+            Kind::Class => format!("class {}", r.name),
+            Kind::Component if self.summary.replay.as_ref().is_some_and(|p| p.traced.iter().any(|t| t.component == r.name)) => format!("{} (recorded)", r.name),
+            _ => r.name.to_string(),
+        }
+    }
+}
+
+/// The date and time of an RFC 3339 timestamp, without seconds and zone when they say nothing
+/// (`2024-01-01T00:00:00Z` → `2024-01-01`).
+fn day(stamp: &str) -> String {
+    let s = stamp.trim_end_matches('Z').trim_end_matches("+00:00");
+    match s.strip_suffix("T00:00:00") {
+        Some(d) => d.to_string(),
+        None => s.strip_suffix(":00").unwrap_or(s).replacen('T', " ", 1),
     }
 }

@@ -60,6 +60,13 @@ pub fn by_cost(s: &Summary) -> Ranking {
     rank(s, &|a| s.architectures[a].cost_per_year.mean, &|a, b| difference(s, a, b, &|d| Some(d.cost_per_year)))
 }
 
+/// Whether a paired difference is zero in every replication (the interval is the point 0):
+/// the two architectures see the same outages, for example a class whose route is the same in
+/// both, or a replayed history that decides it alone.
+fn exactly_zero(e: &Estimate) -> bool {
+    e.mean == Some(0.0) && e.ci_low == Some(0.0) && e.ci_high == Some(0.0)
+}
+
 /// Whether an interval lies entirely above zero.
 fn above_zero(e: &Estimate) -> bool {
     e.ci_low.is_some_and(|lo| lo > 0.0)
@@ -109,6 +116,7 @@ pub fn verdicts(s: &Summary, code: &dyn Fn(&str) -> String) -> Vec<String> {
         let next = r.order[1];
         let lead = match &r.behind[1] {
             Some(d) if above_zero(d) => format!("{} has {} more downtime per year", code(&s.architectures[next].name), hours_pm(d)),
+            Some(d) if exactly_zero(d) => format!("{} has exactly the same downtime in every replication", code(&s.architectures[next].name)),
             Some(d) => format!(
                 "{} cannot be told apart from it with {} replications (difference {} per year); more replications would separate them",
                 code(&s.architectures[next].name),

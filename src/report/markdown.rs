@@ -15,7 +15,7 @@ use crate::scenario::units::format_duration;
 pub struct MarkdownExporter;
 
 /// A Markdown table; columns from `numeric_from` on are right-aligned.
-fn md_table(headers: &[String], rows: &[Vec<String>], numeric_from: usize) -> String {
+pub(super) fn md_table(headers: &[String], rows: &[Vec<String>], numeric_from: usize) -> String {
     let esc = |s: &str| s.replace('|', "\\|");
     let mut out = format!("| {} |\n", headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
     out.push_str(&format!("|{}\n", (0..headers.len()).map(|i| if i < numeric_from { "---|" } else { "---:|" }).collect::<String>()));
@@ -274,6 +274,9 @@ impl Exporter for MarkdownExporter {
         }
         out.push_str(&format!("*{}; relsim {}.*\n\n", heading(s), s.relsim_version));
         out.push_str(&answer_section(s));
+        if let Some(r) = &s.replay {
+            out.push_str(&super::replay::markdown(r));
+        }
         let shown: Vec<_> = PLOTS.iter().filter(|(stem, _, _)| report.plots.iter().any(|p| p == &format!("{stem}.png"))).collect();
         if !shown.is_empty() {
             out.push_str("## Plots\n\nEvery plot is also beside this report as SVG (for slides) and PNG.\n\n");

@@ -167,7 +167,8 @@ pub struct TableExporter {
     pub wrap: bool,
 }
 
-fn table(headers: &[String], rows: &[Vec<String>], color: bool, wrap: bool) -> Table {
+/// A table in the project's style; columns from the third on are right-aligned.
+pub(super) fn table(headers: &[String], rows: &[Vec<String>], color: bool, wrap: bool) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(if wrap { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
     if color {
@@ -211,6 +212,9 @@ impl Exporter for TableExporter {
         out.push_str("Top contributors\n");
         out.push_str(&contributors.to_string());
         out.push('\n');
+        if let Some(r) = &s.replay {
+            out.push_str(&super::replay::terminal(r, self.color, self.wrap));
+        }
         let bold = |t: &str| if self.color { format!("\x1b[1m{t}\x1b[0m") } else { t.to_string() };
         out.push_str(&format!("{}\n", bold("The answer")));
         for v in super::answer::verdicts(s, &|n| n.to_string()) {

@@ -37,6 +37,7 @@
 pub mod accounting;
 pub mod plan;
 pub mod queue;
+pub mod replay;
 pub mod rng;
 pub mod trace;
 
@@ -280,6 +281,8 @@ pub struct Engine<'m> {
     prefetch: bool,
     /// Components' effective down intervals, kept only while tracing ([`Engine::set_tracing`]).
     recorder: Option<Box<Recorder>>,
+    /// Per traced component of the world: its next step through its record (see [`replay`]).
+    replay_next: Vec<u32>,
 }
 
 impl<'m> Engine<'m> {
@@ -389,6 +392,7 @@ impl<'m> Engine<'m> {
             events: 0,
             prefetch: procs >= PREFETCH_FROM,
             recorder: None,
+            replay_next: vec![0; plan.replayed.len()],
         }
     }
 
@@ -491,6 +495,7 @@ impl<'m> Engine<'m> {
                     self.mark_rates_changed();
                 }
                 Slot::Arrival(c) => self.arrival(c),
+                Slot::Replay(k) => self.replay_event(k),
             }
             if self.prefetch {
                 self.prefetch_next();
@@ -613,6 +618,7 @@ impl<'m> Engine<'m> {
             }
             r.rng_sample = rng::stream(seed, rep, rng::name_id(&["requests"]));
         }
+        self.start_replay();
         if let Some((c, up)) = self.forced.filter(|&(c, _)| self.plan.comp_units[c] > 0) {
             self.hold(c, up);
         }

@@ -41,6 +41,8 @@ pub enum Slot {
     Tick,
     /// The next request of a class (per-request mode).
     Arrival(usize),
+    /// A traced component's next recorded transition (index into `Plan::replayed`).
+    Replay(usize),
 }
 
 /// A dependency edge: while `from` is down, `to` is blocked (after `grace`, if any).
@@ -189,6 +191,7 @@ struct Bases {
     breaker: usize,
     tick: usize,
     arrival: usize,
+    replay: usize,
     end: usize,
 }
 
@@ -274,6 +277,9 @@ pub struct Plan {
     pub arrival_streams: Vec<u64>,
     /// Accounts: architectures × classes of the model.
     pub accounts: usize,
+    /// The traced components this world simulates (indices into `Model::history.components`);
+    /// see `sim::replay`.
+    pub replayed: Vec<u32>,
     bases: Bases,
 }
 
@@ -499,7 +505,8 @@ impl Plan {
             .components
             .iter()
             .enumerate()
-            .filter(|(c, comp)| used[*c] && comp.deploys.is_some())
+            // A traced component's deploys are part of its record, not sampled.
+            .filter(|(c, comp)| used[*c] && comp.deploys.is_some() && !model.history.follows(*c))
             .map(|(c, comp)| (c as u32, stream_id(name_id(&[&comp.name, "deploys"]), 0, Purpose::Switch)))
             .collect();
         let surges: Vec<(u32, u64)> = if request_level {
@@ -524,7 +531,9 @@ impl Plan {
         bases.breaker = bases.health + balance_members.len();
         bases.tick = bases.breaker + breakers.len();
         bases.arrival = bases.tick + 1;
-        bases.end = bases.arrival + ncls;
+        bases.replay = bases.arrival + ncls;
+        let replayed: Vec<u32> = (0..model.history.components.len() as u32).filter(|&k| used[model.history.components[k as usize].component]).collect();
+        bases.end = bases.replay + replayed.len();
         let comp_gate = (0..nc)
             .map(|c| match comp_refs[c].as_slice() {
                 &[(node, _)] if out_edges[c].is_empty() => match nodes[node as usize] {
@@ -577,6 +586,7 @@ impl Plan {
             ticks,
             arrival_streams,
             accounts: model.architectures.len() * ncls,
+            replayed,
             bases,
         }
     }
@@ -601,8 +611,10 @@ impl Plan {
             Slot::Breaker(slot - b.breaker)
         } else if slot < b.arrival {
             Slot::Tick
-        } else {
+        } else if slot < b.replay {
             Slot::Arrival(slot - b.arrival)
+        } else {
+            Slot::Replay(slot - b.replay)
         }
     }
 
@@ -620,6 +632,7 @@ impl Plan {
             Slot::Breaker(k) => b.breaker + k,
             Slot::Tick => b.tick,
             Slot::Arrival(c) => b.arrival + c,
+            Slot::Replay(k) => b.replay + k,
         }
     }
 

@@ -484,6 +484,7 @@ impl Accumulator {
             architectures,
             differences: self.differences(model),
             precision: None,
+            replay: None,
         }
     }
 
@@ -751,7 +752,10 @@ pub struct Summary {
     pub differences: Vec<Difference>,
     /// How a precision target (`--precision`, `--rel-precision`) went; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub precision: Option<crate::precision::Outcome>,
+    pub precision: Option<crate::precision::Outcome>,    /// What was replayed (`relsim replay`): the window, the traced components and their
+    /// overlaps; absent in a normal run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay: Option<crate::stats::replay::ReplaySection>,
 }
 
 /// Architecture `a` minus architecture `b`, replication by replication.
