@@ -101,6 +101,10 @@ pub fn run(args: FitArgs, color: bool) -> i32 {
         Ok(log) => log,
         Err(e) => {
             eprint!("{}", e.render(color));
+            let errors = e.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count();
+            if errors > 1 {
+                eprintln!("error: {errors} problems; nothing was fitted");
+            }
             return EXIT_INPUT;
         }
     };
