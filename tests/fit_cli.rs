@@ -217,7 +217,19 @@ fn into_refuses_what_it_cannot_do_and_changes_nothing() {
     run(&["--map", "API=openai-apj"]).code(2).stderr(predicate::str::contains("has no component openai-apj").and(predicate::str::contains("did you mean openai-api?")));
     run(&["--map", "APX=openai-api"]).code(2).stderr(predicate::str::contains("the incident file has no component APX"));
     run(&["--map", "API"]).code(2).stderr(predicate::str::contains("is not CSVNAME=COMPONENT"));
+    run(&["--map", "API=openai-api,API=x"]).code(2).stderr(predicate::str::contains("API is mapped twice"));
     run(&[]).code(2).stderr(predicate::str::contains("no component of the incident file is a component of the scenario"));
+    let two = write(dir.path(), "two.csv", &history_csv(&[("API", 4), ("ChatGPT", 6)]));
+    relsim()
+        .arg("fit")
+        .arg(&two)
+        .args(["--window", WINDOW, "--no-plots", "-q", "--map", "API=openai-api,ChatGPT=openai-api", "--out"])
+        .arg(dir.path().join("out"))
+        .arg("--into")
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("API and ChatGPT would both be written into components.openai-api"));
     let modes = SCENARIO
         .replace("failure = { dist = \"exponential\", mean = \"100h\" }   # a guess\nrepair = \"1h\"\n", "")
         .replace("fails = \"hang\"\n", "fails = \"hang\"\n\n[components.openai-api.modes.crash]\nfailure = \"100h\"\nrepair = \"1h\"\n");

@@ -75,6 +75,15 @@ pub fn calibrate(plan: &Plan<'_>) -> Result<Calibrated, InputError> {
     }
     // A mapped name, else the scenario's component of the same name.
     let target = |name: &str| plan.map.iter().find(|(c, _)| c == name).map(|(_, s)| s.clone()).or_else(|| scenario_components.iter().find(|c| *c == name).cloned());
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for fit in plan.fits {
+        if let Some(comp) = target(&fit.name) {
+            if let Some((_, other)) = seen.iter().find(|(c, _)| *c == comp) {
+                return Err(bad(format!("{other} and {} would both be written into components.{comp}", fit.name), "map each component of the incident file to its own scenario component with --map"));
+            }
+            seen.push((comp, &fit.name));
+        }
+    }
     let (mut written, mut skipped) = (Vec::new(), Vec::new());
     for fit in plan.fits {
         let Some(comp) = target(&fit.name) else {
@@ -176,12 +185,18 @@ fn with_header(text: &str, command: &str) -> String {
 
 /// Parses `--map 'API=openai-api,api.anthropic.com=anthropic-api'`.
 pub fn parse_map(text: &str) -> Result<Vec<(String, String)>, String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.rsplit_once('=') {
-            Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => Ok((a.trim().to_string(), b.trim().to_string())),
-            _ => Err(format!("--map: `{p}` is not CSVNAME=COMPONENT (for example --map 'API=openai-api,api.anthropic.com=anthropic-api')")),
-        })
-        .collect()
+    let mut out: Vec<(String, String)> = Vec::new();
+    for p in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match p.rsplit_once('=') {
+            Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+                let (a, b) = (a.trim().to_string(), b.trim().to_string());
+                if out.iter().any(|(c, _)| *c == a) {
+                    return Err(format!("--map: {a} is mapped twice; give each name once"));
+                }
+                out.push((a, b));
+            }
+            _ => return Err(format!("--map: `{p}` is not CSVNAME=COMPONENT (for example --map 'API=openai-api,api.anthropic.com=anthropic-api')")),
+        }
+    }
+    Ok(out)
 }
