@@ -31,7 +31,7 @@ pub const EXIT_FAILURE: i32 = 1;
     name = "relsim",
     version,
     about = "Monte Carlo reliability simulation of AI service architectures: compare designs with confidence intervals.",
-    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim check FILE [OPTIONS] [--junit FILE]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim replay FILE --trace INCIDENTS.csv [--map NAME=COMPONENT,...] [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
+    override_usage = "relsim [run] FILE [OPTIONS]\n       relsim check FILE [OPTIONS] [--junit FILE]\n       relsim sweep FILE [--set KEY=V1,V2,...]... [OPTIONS]\n       relsim merge PART... [--out DIR]\n       relsim fit INCIDENTS.csv [--wide ...] [--into SCENARIO]\n       relsim replay FILE --trace INCIDENTS.csv [--map NAME=COMPONENT,...] [OPTIONS]\n       relsim validate FILE [--set KEY=VALUE]...\n       relsim exact FILE",
     after_help = "relsim FILE is short for relsim run FILE. Scenario format: docs/scenario-format.md"
 )]
 struct Cli {
@@ -58,6 +58,9 @@ enum Command {
     Sweep(RunArgs),
     /// Combine the partial results of shards (run --shard I/N) into the outputs of one run.
     Merge(MergeArgs),
+    /// Fit failure and repair distributions to an incident history (CSV), with intervals,
+    /// AIC ranking and probability plots; --into writes them into a scenario.
+    Fit(crate::fit::command::FitArgs),
     /// Replay a recorded incident history through the scenario's architectures: the components
     /// in the file follow their record over its window, the others are sampled (docs/incidents.md).
     Replay(crate::replay::ReplayArgs),
@@ -259,7 +262,7 @@ struct ValidateArgs {
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
 fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let known = ["run", "validate", "exact", "sweep", "merge", "check", "replay", "help", "-h", "--help", "-V", "--version"];
+    let known = ["run", "validate", "exact", "sweep", "merge", "check", "fit", "replay", "help", "-h", "--help", "-V", "--version"];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if known.contains(&first) => args,
         None => args,
@@ -304,6 +307,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::Check(args) => check(args),
+        Command::Fit(args) => crate::fit::command::run(args, stderr_color()),
         Command::Replay(args) => crate::replay::replay(args),
     }
 }

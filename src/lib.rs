@@ -9,6 +9,7 @@
 pub mod analytic;
 pub mod cli;
 pub mod diagnostic;
+pub mod fit;
 pub mod incidents;
 pub mod model;
 pub mod montecarlo;

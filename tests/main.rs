@@ -12,6 +12,8 @@ mod check;
 mod cli;
 mod determinism;
 mod exact;
+mod fit;
+mod fit_cli;
 mod precision;
 mod replay;
 mod replay_command;

@@ -23,7 +23,7 @@ pub fn build(parsed: Parsed, window: Option<(&WindowArg, Origin)>, errors: &mut 
     for inc in parsed.incidents {
         per[inc.component].push(inc);
     }
-    let (mut spans, mut empty, mut outside_total) = (Vec::new(), Vec::new(), 0);
+    let (mut span_starts, mut span_ends, mut empty, mut outside_total) = (Vec::new(), Vec::new(), Vec::new(), 0);
     let mut out = Vec::new();
     for (c, raws) in per.into_iter().enumerate() {
         let name = &parsed.names[c];
@@ -37,8 +37,11 @@ pub fn build(parsed: Parsed, window: Option<(&WindowArg, Origin)>, errors: &mut 
             empty.push(name.clone());
             continue;
         }
-        if start.is_none() || end.is_none() {
-            spans.push(name.clone());
+        if start.is_none() {
+            span_starts.push(name.clone());
+        }
+        if end.is_none() {
+            span_ends.push(name.clone());
         }
         if end.is_none() {
             if let Some(open) = raws.iter().find(|r| r.end.is_none()) {
@@ -64,11 +67,16 @@ pub fn build(parsed: Parsed, window: Option<(&WindowArg, Origin)>, errors: &mut 
         outside_total += outside;
         out.push(history);
     }
-    if !spans.is_empty() {
-        warnings.push(Diagnostic::unlocated(format!(
-            "no observation window for {}: each uses the span of its own incidents (first start to last end), so no up time before the first incident or after the last is counted",
-            spans.join(", ")
-        )).help("give the window with --window START..END (or observed_from/observed_to columns)"));
+    for (names, which, from, lost, how) in [
+        (&span_starts, "start", "its first incident's start", "before the first incident", "--window START.. (or an observed_from column)"),
+        (&span_ends, "end", "its last incident's end", "after the last incident", "--window ..END (or an observed_to column)"),
+    ] {
+        if !names.is_empty() {
+            warnings.push(
+                Diagnostic::unlocated(format!("no observation window {which} for {}: each uses {from}, so no up time {lost} is counted", names.join(", ")))
+                    .help(format!("give it with {how}")),
+            );
+        }
     }
     if !empty.is_empty() {
         warnings.push(

@@ -92,10 +92,13 @@ fn without_a_window_the_span_of_the_incidents_is_used_and_said() {
     let text = "component,start,end\napi,2024-01-01 10:00,2024-01-01 11:00\napi,2024-01-01 20:00,2024-01-01 22:00\n";
     let log = long(text).unwrap();
     assert_eq!(log.components[0].window, (JAN1 + 10.0 * H, JAN1 + 22.0 * H));
-    assert!(log.warnings.iter().any(|w| w.contains("no observation window for api") && w.contains("--window")), "{:?}", log.warnings);
+    assert!(log.warnings.iter().any(|w| w.contains("no observation window start for api") && w.contains("--window START..")), "{:?}", log.warnings);
+    assert!(log.warnings.iter().any(|w| w.contains("no observation window end for api") && w.contains("--window ..END")), "{:?}", log.warnings);
     // Half a window: the other end from the span.
     let log = with(text, window("2024-01-01..")).unwrap();
     assert_eq!(log.components[0].window, (JAN1, JAN1 + 22.0 * H));
+    assert_eq!(log.warnings.len(), 1, "{:?}", log.warnings);
+    assert!(log.warnings[0].contains("no observation window end"), "{:?}", log.warnings);
 }
 
 #[test]

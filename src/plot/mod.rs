@@ -17,6 +17,7 @@
 pub mod availability;
 pub mod cost;
 pub mod downtime_cdf;
+pub mod fit;
 pub mod outage_durations;
 pub mod style;
 pub mod sweep;
@@ -115,8 +116,13 @@ const SUPERSAMPLE: u32 = 2;
 
 /// Renders `fig` to `<dir>/<stem>.svg` and `<dir>/<stem>.png` and appends both paths.
 fn render<F: Figure>(dir: &Path, fig: &F, written: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    render_named(dir, fig.stem(), fig, written)
+}
+
+/// [`render`] under a file stem chosen at run time (figures named after their data).
+fn render_named<F: Figure>(dir: &Path, stem: &str, fig: &F, written: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     let (w, h) = fig.size();
-    let svg_path = dir.join(format!("{}.svg", fig.stem()));
+    let svg_path = dir.join(format!("{stem}.svg"));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
@@ -127,7 +133,7 @@ fn render<F: Figure>(dir: &Path, fig: &F, written: &mut Vec<PathBuf>) -> anyhow:
     std::fs::write(&svg_path, svg).with_context(|| format!("writing {}", svg_path.display()))?;
     written.push(svg_path);
 
-    let png_path = dir.join(format!("{}.png", fig.stem()));
+    let png_path = dir.join(format!("{stem}.png"));
     let (bw, bh) = (w * SUPERSAMPLE, h * SUPERSAMPLE);
     let mut big = vec![0u8; bw as usize * bh as usize * 3];
     {
