@@ -15,14 +15,17 @@ use crate::stats::estimate::Estimate;
 use crate::sweep::SweepResult;
 
 /// The metrics drawn for a sweep: JSON name, file stem, axis title, and whether the values are
-/// fractions shown as percentages.
-pub const METRICS: [(&str, &str, &str, bool); 6] = [
+/// fractions shown as percentages. A name that is not a class metric is drawn once per
+/// architecture (one panel per combination of the other keys' values, all classes together).
+pub const METRICS: [(&str, &str, &str, bool); 8] = [
     ("availability", "sweep_availability", "availability", true),
     ("request_success", "sweep_request_success", "request success", true),
     ("downtime_hours_per_year", "sweep_downtime_hours_per_year", "downtime (hours per year)", false),
     ("outages_per_year", "sweep_outages_per_year", "outages per year", false),
     ("mttr_hours", "sweep_mttr_hours", "MTTR (hours, mean)", false),
     ("cost_per_year", "sweep_cost_per_year", "cost per year (scenario's currency)", false),
+    ("total_cost_per_year", "sweep_total_cost_per_year", "total cost per year (running + failures)", false),
+    ("net_benefit_per_year", "sweep_net_benefit_per_year", "net benefit per year against the baseline", false),
 ];
 
 /// One metric of a sweep.
@@ -59,9 +62,18 @@ struct PanelSpec {
 }
 
 impl SweepPlot<'_> {
+    /// Whether the metric belongs to the architecture rather than to each class.
+    fn per_architecture(&self) -> bool {
+        !crate::model::CLASS_METRICS.contains(&self.metric.0)
+    }
+
     fn panels(&self) -> Vec<PanelSpec> {
         let r = self.result;
-        let classes: Vec<String> = r.points.first().and_then(|p| p.summary.architectures.first()).map(|a| a.classes.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+        let classes: Vec<String> = if self.per_architecture() {
+            vec!["all classes".to_string()]
+        } else {
+            r.points.first().and_then(|p| p.summary.architectures.first()).map(|a| a.classes.iter().map(|c| format!("class {}", c.name)).collect()).unwrap_or_default()
+        };
         let mut rest: Vec<Vec<String>> = Vec::new();
         for p in &r.points {
             let others = p.values.get(1..).unwrap_or_default().to_vec();
@@ -73,7 +85,7 @@ impl SweepPlot<'_> {
         for (ci, class) in classes.iter().enumerate() {
             for others in &rest {
                 let points = r.points.iter().enumerate().filter(|(_, p)| p.values.get(1..).unwrap_or_default() == others.as_slice()).map(|(i, _)| i).collect();
-                let mut title = format!("class {class}");
+                let mut title = class.clone();
                 for (k, v) in r.parameters.iter().skip(1).zip(others) {
                     title.push_str(&format!(" · {k} = {v}"));
                 }
@@ -84,7 +96,11 @@ impl SweepPlot<'_> {
     }
 
     fn estimate(&self, point: usize, arch: usize, class: usize) -> Option<Estimate> {
-        self.result.points.get(point)?.summary.architectures.get(arch)?.classes.get(class)?.metric(self.metric.0)
+        let summary = &self.result.points.get(point)?.summary;
+        if self.per_architecture() {
+            return summary.architecture_metric(arch, self.metric.0);
+        }
+        summary.architectures.get(arch)?.classes.get(class)?.metric(self.metric.0)
     }
 }
 
