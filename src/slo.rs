@@ -498,6 +498,24 @@ target = 0.99
     }
 
     #[test]
+    fn costs_and_the_decision_can_be_bounded() {
+        // A second architecture with a fallback: it has a net benefit against the first.
+        let two = SCENARIO.replace("[sla]", "[components.b]\nfailure = { dist = \"exponential\", mean = \"30d\" }\nrepair = { dist = \"exponential\", mean = \"2h\" }\nrunning_cost = \"100/month\"\n\n[routes.both]\nfailover = [\"a\", \"b\"]\n\n[architectures.two]\napi = [\"both\"]\n\n[sla]");
+        let slo = |arch: &str, metric: &str, bound: &str| format!("[[slo]]\narchitecture = \"{arch}\"\nmetric = \"{metric}\"\n{bound}\n");
+        let text = [slo("two", "net_benefit_per_year", "max = 0"), slo("two", "total_cost_per_year", "max = 1200"), slo("one", "net_benefit_per_year", "min = 0"), slo("two", "break_even_cost_per_hour_down", "min = 0")].concat();
+        let model = crate::load_str(&format!("{two}\n{text}"), &[]).expect("loads");
+        let summary = crate::simulate(&model, Some(1)).expect("runs");
+        let r = evaluate(&model, &summary);
+        // No price of downtime: `two` costs 1200 a year more to run and saves nothing priced.
+        assert!(r[0].holds(), "{}", r[0].line());
+        assert!(r[0].line().contains("-1,200"), "money is written as money: {}", r[0].line());
+        assert!(r[1].holds(), "{}", r[1].line());
+        assert!(matches!(&r[2].verdict, Verdict::Unjudged(why) if why.contains("`one` is the baseline")), "{}", r[2].line());
+        // It saves downtime and costs more otherwise: it pays above a positive break-even.
+        assert!(r[3].holds(), "{}", r[3].line());
+    }
+
+    #[test]
     fn architecture_level_metrics_and_quantiles() {
         let text = [slo("sla_breach_probability", "max = 1"), slo("cost_per_year", "max = 1e12"), slo("mttr_hours.p90", "max = 1000"), slo("added_latency_seconds.p99", "max = 1")].concat();
         let (model, summary) = run(&text);

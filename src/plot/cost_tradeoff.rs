@@ -41,14 +41,28 @@ fn dominated(points: &[Option<Point>]) -> Vec<bool> {
         .collect()
 }
 
-/// The part of the line x + price·y = total inside [0, x_max] × [0, y_max], if any.
-fn iso_segment(total: f64, price: f64, x_max: f64, y_max: f64) -> Option<((f64, f64), (f64, f64))> {
+/// The part of the line x + price·y = total inside [x_min, x_max] × [0, y_max], if any.
+fn iso_segment(total: f64, price: f64, (x_min, x_max): (f64, f64), y_max: f64) -> Option<((f64, f64), (f64, f64))> {
     if !(price > 0.0 && total.is_finite()) {
         return None;
     }
-    let lo = (total - price * y_max).max(0.0);
+    let lo = (total - price * y_max).max(x_min);
     let hi = total.min(x_max);
     (lo < hi).then(|| ((lo, (total - lo) / price), (hi, (total - hi) / price)))
+}
+
+/// The running-cost axis: from 0, unless every point is far from it (then from a little
+/// below the lowest, so close points do not crowd together): (start, end, ticks).
+fn x_axis(points: &[Option<Point>]) -> (f64, f64, Vec<f64>) {
+    let lo = points.iter().flatten().map(|p| p.x_lo.unwrap_or(p.x).min(p.x)).fold(f64::INFINITY, f64::min);
+    let hi = points.iter().flatten().map(|p| p.x_hi.unwrap_or(p.x).max(p.x)).fold(0.0, f64::max);
+    if lo.is_finite() && lo > 0.5 * hi {
+        let pad = (hi - lo).max(0.02 * hi) * 0.25;
+        let (start, end, ticks, _) = super::sweep::ticks((lo - pad).max(0.0), hi + pad);
+        return (start, end, ticks);
+    }
+    let (end, ticks) = super::nice_ticks(hi * 1.15, 6);
+    (0.0, end, ticks)
 }
 
 impl Figure for CostTradeoff<'_, '_> {
@@ -113,7 +127,7 @@ impl Figure for CostTradeoff<'_, '_> {
             entries.push(LegendEntry::new(Swatch::Reference(style::REFERENCE, Dash::Dashed { on: 6.0, off: 5.0 }), "equal running + downtime cost"));
         }
         let top = super::legend(root, s, (s.px(super::MARGIN), top), w - 2 * s.px(super::MARGIN), &entries, true)? + s.px(8.0);
-        let area = root.margin(top, s.px(16.0), s.px(super::MARGIN), s.px(24.0));
+        let area = root.margin(top, s.px(16.0), s.px(super::MARGIN), s.px(44.0));
         if points.iter().all(Option::is_none) {
             let (aw, ah) = area.dim_in_pixel();
             let msg = if n == 0 { "no architectures in this run" } else { "no cost or downtime estimates in this run" };
@@ -121,13 +135,16 @@ impl Figure for CostTradeoff<'_, '_> {
         }
 
         let reach = |f: &dyn Fn(&Point) -> f64| points.iter().flatten().map(f).fold(0.0, f64::max);
-        let (x_end, x_ticks) = super::nice_ticks(reach(&|p| p.x_hi.unwrap_or(p.x).max(p.x)) * 1.15, 6);
+        let (x_start, x_end, x_ticks) = x_axis(&points);
+        // Short money (12.5M) unless the ticks are too close for it to tell them apart.
+        let step = x_ticks.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+        let short = step >= 0.05 * x_end.abs();
         let (y_end, y_ticks) = super::nice_ticks(reach(&|p| p.y_hi.unwrap_or(p.y).max(p.y)) * 1.15, 6);
         let mut chart = ChartBuilder::on(&area)
             .x_label_area_size(s.px(64.0))
             .y_label_area_size(s.px(96.0))
-            .build_cartesian_2d(LinearAxis { range: 0.0..x_end, bold: x_ticks, light: Vec::new() }, LinearAxis { range: 0.0..y_end, bold: y_ticks, light: Vec::new() })?;
-        let x_label = |v: &f64| super::money(*v);
+            .build_cartesian_2d(LinearAxis { range: x_start..x_end, bold: x_ticks, light: Vec::new() }, LinearAxis { range: 0.0..y_end, bold: y_ticks, light: Vec::new() })?;
+        let x_label = |v: &f64| if short { super::money(*v) } else { crate::report::format::thousands(*v) };
         let y_label = |v: &f64| super::number(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
@@ -137,11 +154,11 @@ impl Figure for CostTradeoff<'_, '_> {
             .y_desc(if weighted { "hours down per year (weighted)" } else { "hours down per year" })
             .draw()?;
         let pa = super::plot_area(&chart);
-        let at = |x: f64, y: f64| super::clamp_to(&pa, chart.backend_coord(&(x.clamp(0.0, x_end), y.clamp(0.0, y_end))));
+        let at = |x: f64, y: f64| super::clamp_to(&pa, chart.backend_coord(&(x.clamp(x_start, x_end), y.clamp(0.0, y_end))));
 
         // Lines of equal running + downtime cost, under everything else.
         for p in points.iter().flatten() {
-            if let Some((a, b)) = iso_segment(p.x + price * p.y, price, x_end, y_end) {
+            if let Some((a, b)) = iso_segment(p.x + price * p.y, price, (x_start, x_end), y_end) {
                 super::polyline(root, vec![at(a.0, a.1), at(b.0, b.1)], style::REFERENCE, 1.5, Dash::Dashed { on: 6.0, off: 5.0 }, s)?;
             }
         }
@@ -199,6 +216,11 @@ impl Figure for CostTradeoff<'_, '_> {
             taken.push(boxed(dy));
             let ly = py + dy;
             let pad = s.px(3.0);
+            if dy != 0 {
+                // A label moved away from its point: a thin line leads back to it.
+                let edge = if right { bx0 - pad } else { bx1 + pad };
+                super::polyline(root, vec![(px, py), (edge, ly)], style::MUTED, 1.0, Dash::Solid, s)?;
+            }
             super::rect(root, (bx0 - pad, ly - line), (bx1 + pad, ly + line + pad), style::PAPER)?;
             super::text(root, &name, (x0, ly - s.px(2.0)), s.bold(size::NOTE), style::INK, (anchor, VPos::Bottom))?;
             super::text(root, &total, (x0, ly + s.px(2.0)), note.clone(), style::MUTED, (anchor, VPos::Top))?;
@@ -234,9 +256,11 @@ mod tests {
     #[test]
     fn lines_of_equal_cost_are_cut_to_the_plot() {
         // x + 10 y = 100 in [0, 50] × [0, 20]: from (0, 10) to (50, 5).
-        assert_eq!(iso_segment(100.0, 10.0, 50.0, 20.0), Some(((0.0, 10.0), (50.0, 5.0))));
+        assert_eq!(iso_segment(100.0, 10.0, (0.0, 50.0), 20.0), Some(((0.0, 10.0), (50.0, 5.0))));
+        // From x = 20 on: from (20, 8).
+        assert_eq!(iso_segment(100.0, 10.0, (20.0, 50.0), 20.0), Some(((20.0, 8.0), (50.0, 5.0))));
         // x + 10 y = 300 enters at y = 20 (x = 100) beyond x_max = 50: nothing to draw.
-        assert_eq!(iso_segment(300.0, 10.0, 50.0, 20.0), None);
-        assert_eq!(iso_segment(100.0, 0.0, 50.0, 20.0), None);
+        assert_eq!(iso_segment(300.0, 10.0, (0.0, 50.0), 20.0), None);
+        assert_eq!(iso_segment(100.0, 0.0, (0.0, 50.0), 20.0), None);
     }
 }

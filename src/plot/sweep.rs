@@ -2,7 +2,8 @@
 //! architecture with its confidence interval as a band, one panel per traffic class and value
 //! of the other swept parameters.
 //!
-//! The x axis is numeric when every value of the first parameter is a number or a duration
+//! The x axis is numeric when every value of the first parameter is a number, a duration or
+//! money per period (a running cost, per year)
 //! (durations in hours), else the values are placed evenly in the order given.
 
 use plotters::prelude::*;
@@ -43,6 +44,9 @@ fn x_positions(result: &SweepResult) -> (Vec<f64>, bool) {
         return (v, true);
     }
     if let Some(v) = labels.iter().map(|l| parse_duration(l).ok().map(|s| s / HOUR)).collect::<Option<Vec<_>>>() {
+        return (v, true);
+    }
+    if let Some(v) = labels.iter().map(|l| crate::scenario::cost::parse_per_year(l).ok()).collect::<Option<Vec<_>>>() {
         return (v, true);
     }
     let mut distinct: Vec<&str> = Vec::new();
@@ -156,8 +160,8 @@ impl Figure for SweepPlot<'_> {
 }
 
 /// Ticks for a linear axis spanning `lo..hi`: about five at a 1, 2 or 5 step, and the axis
-/// range padded to them.
-fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, f64) {
+/// range padded to them: (start, end, ticks, step).
+pub(super) fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, f64) {
     let (lo, hi) = if hi - lo > 1e-12 * hi.abs().max(1.0) { (lo, hi) } else { (lo - 0.5 * lo.abs().max(1e-9), hi + 0.5 * hi.abs().max(1e-9)) };
     let raw = (hi - lo) / 5.0;
     let mag = 10f64.powf(raw.log10().floor());
@@ -209,10 +213,15 @@ impl SweepPlot<'_> {
                 spec.points.iter().find(|&&p| xs[p] == *v).map(|&p| labels[p].clone()).unwrap_or_default()
             }
         };
-        let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else { super::number(*v) };
-        let x_desc = match (numeric, self.result.points.first().and_then(|p| p.values.first()).is_some_and(|v| v.parse::<f64>().is_err())) {
-            (true, true) => format!("{} (hours)", self.result.parameters.first().map_or("", String::as_str)),
-            _ => self.result.parameters.first().cloned().unwrap_or_default(),
+        // Money in short form (4.5M), so large costs fit beside the axis.
+        let money = self.metric.0.ends_with("cost_per_year") || self.metric.0 == "net_benefit_per_year";
+        let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else if money { super::money(*v) } else { super::number(*v) };
+        let first = self.result.points.first().and_then(|p| p.values.first()).map_or("", String::as_str);
+        let key = self.result.parameters.first().map_or("", String::as_str);
+        let x_desc = match (numeric, first.parse::<f64>().is_err(), parse_duration(first).is_ok()) {
+            (true, true, true) => format!("{key} (hours)"),
+            (true, true, false) => format!("{key} (per year)"),
+            _ => key.to_string(),
         };
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)

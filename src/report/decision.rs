@@ -32,6 +32,20 @@ fn per_year(e: &Estimate, flip: bool) -> String {
     money(&if flip { e.affine(0.0, -1.0) } else { *e })
 }
 
+/// How the two parts of the net benefit go: `failure cost 12,760,514 ± 266,927 lower, running
+/// cost 1,167,855 ± 23,962 higher`.
+fn parts(c: &Comparison) -> String {
+    let way = |e: &Estimate, lower_if_positive: bool| {
+        if e.mean == Some(0.0) && e.half_width() == Some(0.0) {
+            return "the same".to_string();
+        }
+        let positive = e.mean.is_some_and(|m| m >= 0.0);
+        let word = if positive == lower_if_positive { "lower" } else { "higher" };
+        format!("{} {word}", per_year(e, !positive))
+    };
+    format!("failure cost {}, running cost {}", way(&c.failure_cost_saved_per_year, true), way(&c.extra_running_cost_per_year, false))
+}
+
 /// The break-even clause of a comparison.
 fn break_even_clause(d: &Decision, c: &Comparison, confidence: f64, replications: u64) -> String {
     let unit = price_unit(d);
@@ -48,9 +62,14 @@ fn break_even_clause(d: &Decision, c: &Comparison, confidence: f64, replications
     match be.pays_when {
         PaysWhen::Above => format!("it breaks even at {estimate} {unit}{interval} and pays above that"),
         PaysWhen::Below => format!("it pays only below {estimate} {unit}{interval}: it has more downtime ({} h a year) but costs less otherwise", pm(&hours.affine(0.0, -1.0))),
-        PaysWhen::Always => "it pays at any price of downtime: it has less downtime and costs no more otherwise".to_string(),
-        PaysWhen::Never if hours.mean == Some(0.0) && hours.half_width() == Some(0.0) => "it pays at no price of downtime: it has the same downtime in every replication and costs more otherwise".to_string(),
-        PaysWhen::Never => "it pays at no price of downtime: it has more downtime and costs more otherwise".to_string(),
+        PaysWhen::Always if c.extra_running_cost_per_year.mean.is_some_and(|m| m > 0.0) => {
+            "it pays at any price of downtime: it has less downtime, and the failed requests and SLA credits it saves already cover its extra running cost".to_string()
+        }
+        PaysWhen::Always => "it pays at any price of downtime: it has less downtime and costs no more to run".to_string(),
+        PaysWhen::Never if hours.mean == Some(0.0) && hours.half_width() == Some(0.0) => {
+            "it pays at no price of downtime: it has the same downtime in every replication and, downtime aside, costs more".to_string()
+        }
+        PaysWhen::Never => "it pays at no price of downtime: it has more downtime and, downtime aside, costs more".to_string(),
         PaysWhen::Undetermined => format!(
             "the downtime it saves ({} h a year) cannot be told from zero with {replications} replications, so no break-even price can be given",
             pm(hours)
@@ -71,16 +90,14 @@ pub fn sentences(s: &Summary, code: &dyn Fn(&str) -> String) -> Vec<String> {
             let name = code(&c.architecture);
             let head = match c.pays {
                 Pays::Yes => format!(
-                    "{name} pays for itself against the baseline {base} {at}: {} a year better in total (it saves {} of failure cost for {} more running cost)",
+                    "{name} pays for itself against the baseline {base} {at}: {} a year better in total ({})",
                     per_year(&c.net_benefit_per_year, false),
-                    per_year(&c.failure_cost_saved_per_year, false),
-                    per_year(&c.extra_running_cost_per_year, false)
+                    parts(c)
                 ),
                 Pays::No => format!(
-                    "{name} does not pay for itself against the baseline {base} {at}: it costs {} a year more in total ({} more running cost, {} of failure cost saved)",
+                    "{name} does not pay for itself against the baseline {base} {at}: it costs {} a year more in total ({})",
                     per_year(&c.net_benefit_per_year, true),
-                    per_year(&c.extra_running_cost_per_year, false),
-                    per_year(&c.failure_cost_saved_per_year, false)
+                    parts(c)
                 ),
                 Pays::Undetermined => format!(
                     "{name} against the baseline {base}: {at} its net benefit, {} a year, cannot be told from zero with {} replications",

@@ -210,7 +210,7 @@ pub const PLOTS: [(&str, &str, &str); 6] = [
     ("downtime_cdf", "Downtime per year across replications", "How often a year has more than a given downtime: the tail is what an SLA pays for."),
     ("outage_durations", "Outage durations", "The distribution of outage durations, median and p90 marked."),
     ("timeline", "One sample year", "One replication: each component's down intervals and each class's outages, per architecture, on the same random history."),
-    ("cost", "Expected cost per year", "Downtime cost and SLA credits per architecture, with the interval of the total."),
+    ("cost", "Expected cost of failures per year", "What failures cost per architecture (cost_per_year, running costs aside): downtime cost and SLA credits, with the interval of their total."),
     ("cost_tradeoff", "Running cost against downtime", "Each architecture's running cost per year against its hours down per year, with both intervals; hollow points are dominated (another costs no more to run and is down no longer); dashed lines join equal running + downtime cost at the scenario's price of an hour down, so the lower line is cheaper in total."),
 ];
 
@@ -296,7 +296,7 @@ fn answer_section(s: &crate::stats::summary::Summary) -> String {
         out.push_str("\n### Ranked by expected total cost\n\n");
         out.push_str(&md_table(&headers, &rows, 2));
     }
-    if let Some(d) = &s.decision {
+    if let Some(d) = s.decision.as_ref().filter(|d| !d.architectures.is_empty()) {
         use super::decision::{explanation, rows, HEADERS};
         out.push_str(&format!("\n### Against the baseline `{}`\n\n", d.baseline));
         let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();

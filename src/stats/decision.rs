@@ -134,10 +134,11 @@ pub struct Decision {
     pub architectures: Vec<Comparison>,
 }
 
-/// The decision of a run, or `None` with fewer than two architectures.
+/// The decision of a run (with a single architecture, the baseline alone and no comparison);
+/// `None` without architectures.
 pub fn decide(model: &Model, costs: &CostAcc, confidence: f64) -> Option<Decision> {
     let n = model.architectures.len();
-    if n < 2 {
+    if n == 0 {
         return None;
     }
     let b = model.costs.baseline.min(n - 1);

@@ -768,7 +768,7 @@ pub struct Summary {
     /// suggest.
     pub differences: Vec<Difference>,
     /// Every architecture against the baseline: net benefit and break-even cost of downtime
-    /// (absent with a single architecture).
+    /// (with a single architecture, the baseline and the price of downtime alone).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
     /// How a precision target (`--precision`, `--rel-precision`) went; absent without one.
