@@ -103,7 +103,8 @@ struct RunArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Do not draw the plots (availability, downtime_cdf, outage_durations, timeline, cost).
+    /// Do not draw the plots (availability, downtime_cdf, outage_durations, timeline, cost,
+    /// cost_tradeoff).
     #[arg(long)]
     no_plots: bool,
 
@@ -163,6 +164,11 @@ struct RunArgs {
     /// completions).
     #[arg(long, value_name = "N", requires = "shard_from_env", value_parser = clap::value_parser!(u64).range(1..))]
     shards: Option<u64>,
+
+    /// The architecture the decision compares every other with (net benefit, break-even cost
+    /// of downtime) [default: the first].
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
 }
 
 /// Default cap on replications for a precision target.
@@ -231,6 +237,10 @@ struct MergeArgs {
     /// Print nothing on stderr but errors and warnings.
     #[arg(long, short)]
     quiet: bool,
+
+    /// The architecture the decision compares every other with [default: the parts' baseline].
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -427,6 +437,9 @@ fn reproduce_command(file: &str, sets: &[String], model: &Model, replications: u
     let mut parts = vec!["relsim".to_string(), "run".to_string(), shell_quote(file)];
     parts.push(format!("--seed {}", model.seed));
     parts.push(format!("--reps {replications}"));
+    if let Some(b) = crate::model::cost::baseline_argument(model) {
+        parts.push(format!("--baseline {}", shell_quote(b)));
+    }
     for s in sets {
         parts.push(format!("--set {}", shell_quote(s)));
     }
@@ -461,8 +474,23 @@ fn load_for_run(args: &RunArgs) -> Result<Loaded, i32> {
     Ok(loaded)
 }
 
+/// Applies `--baseline NAME` to `model`; an unknown name is bad input (reported).
+fn apply_baseline(baseline: &Option<String>, model: &mut Model) -> Result<(), i32> {
+    if let Some(name) = baseline {
+        match crate::model::cost::find_architecture(model, name) {
+            Ok(i) => model.costs.baseline = i,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Err(EXIT_INPUT);
+            }
+        }
+    }
+    Ok(())
+}
+
 impl RunArgs {
-    /// Applies `--reps` and `--seed` to `model`; too few replications is bad input (reported).
+    /// Applies `--reps`, `--seed` and `--baseline` to `model`; too few replications or an
+    /// unknown baseline is bad input (reported).
     fn apply_reps_and_seed(&self, model: &mut Model) -> Result<(), i32> {
         if let Some(reps) = self.reps {
             if reps < 2 {
@@ -474,7 +502,7 @@ impl RunArgs {
         if let Some(seed) = self.seed {
             model.seed = seed;
         }
-        Ok(())
+        apply_baseline(&self.baseline, model)
     }
 
     /// How to run the replications.
@@ -645,13 +673,16 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
 /// `relsim merge`: the shards' parts become the outputs of one run, exactly as `run` writes
 /// them (see `crate::shard`).
 fn merge(args: MergeArgs) -> i32 {
-    let merged = match crate::shard::merge(&args.parts) {
+    let mut merged = match crate::shard::merge(&args.parts) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INPUT;
         }
     };
+    if let Err(code) = apply_baseline(&args.baseline, &mut merged.loaded.model) {
+        return code;
+    }
     let loaded = &merged.loaded;
     if !loaded.warnings.is_empty() {
         eprint!("{}", render(&loaded.sources, &loaded.warnings, stderr_color()));

@@ -259,6 +259,9 @@ pub struct Setup {
     pub per_request: bool,
     /// `--max-states` (the exact values attached depend on it).
     pub max_states: usize,
+    /// `--baseline`, when it is not the first architecture (the decision depends on it).
+    #[serde(default)]
+    pub baseline: Option<String>,
 }
 
 /// The options of `run` that change results, besides the scenario and the `--set`s.
@@ -286,6 +289,7 @@ impl Setup {
             importance: options.importance,
             per_request: options.per_request,
             max_states: options.max_states,
+            baseline: crate::model::cost::baseline_argument(model).map(str::to_string),
         }
     }
 
@@ -312,6 +316,7 @@ pub fn fingerprint(version: &str, text: &str, setup: &Setup) -> String {
     h.field(&setup.horizon_seconds.to_bits().to_le_bytes());
     h.field(&[setup.first_outage as u8, setup.importance as u8, setup.per_request as u8]);
     h.field(&(setup.max_states as u64).to_le_bytes());
+    h.field(setup.baseline.as_deref().unwrap_or("").as_bytes());
     format!("{:016x}", h.0.0)
 }
 
@@ -572,7 +577,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
     if !mismatches.is_empty() {
         return Err(ShardError::new(
             list("the parts are not from the same run", &mismatches),
-            "run every shard with the same relsim, scenario file, --set, --seed, --reps, --first-outage, --importance, --per-request and --max-states",
+            "run every shard with the same relsim, scenario file, --set, --seed, --reps, --first-outage, --importance, --per-request, --max-states and --baseline",
         ));
     }
     let (file, text, setup) = (first.partial.scenario_file.clone(), &first.partial.scenario_text, first.partial.setup.clone());
@@ -580,6 +585,10 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
         .map_err(|e| ShardError::bare(format!("the scenario stored in {} does not load:\n{}", first.name(), e.render(false))))?;
     loaded.model.seed = setup.seed;
     loaded.model.replications = setup.replications;
+    if let Some(b) = &setup.baseline {
+        loaded.model.costs.baseline = crate::model::cost::find_architecture(&loaded.model, b)
+            .map_err(|_| ShardError::bare(format!("the baseline `{b}` recorded in {} is not an architecture of its scenario: the file was edited or damaged", first.name())))?;
+    }
     let rebuilt = Setup::new(&loaded.model, &setup.sets, setup.options());
     if fingerprint(VERSION, text, &rebuilt) != first.partial.fingerprint {
         return Err(ShardError::bare(format!(
@@ -647,6 +656,8 @@ fn differences(reference: &Part, part: &Part) -> Vec<String> {
     differ_in("--importance", on(x.importance), on(y.importance));
     differ_in("--per-request", on(x.per_request), on(y.per_request));
     differ_in("--max-states", x.max_states.to_string(), y.max_states.to_string());
+    let first = |b: &Option<String>| b.clone().unwrap_or_else(|| "the first architecture".to_string());
+    differ_in("--baseline", first(&x.baseline), first(&y.baseline));
     out
 }
 
@@ -782,7 +793,7 @@ mod tests {
 
     #[test]
     fn fingerprint_covers_every_field() {
-        let setup = Setup { sets: vec![], seed: 1, replications: 10, horizon_seconds: 3600.0, first_outage: false, importance: false, per_request: false, max_states: 5 };
+        let setup = Setup { sets: vec![], seed: 1, replications: 10, horizon_seconds: 3600.0, first_outage: false, importance: false, per_request: false, max_states: 5, baseline: None };
         let base = fingerprint("1", "text", &setup);
         assert_eq!(base.len(), 16);
         let variants = [
@@ -796,6 +807,7 @@ mod tests {
             fingerprint("1", "text", &Setup { importance: true, ..setup.clone() }),
             fingerprint("1", "text", &Setup { per_request: true, ..setup.clone() }),
             fingerprint("1", "text", &Setup { max_states: 6, ..setup.clone() }),
+            fingerprint("1", "text", &Setup { baseline: Some("b".into()), ..setup.clone() }),
         ];
         for v in &variants {
             assert_ne!(v, &base);

@@ -238,7 +238,7 @@ enum Style {
 fn style(metric: &str) -> Style {
     if FRACTION_METRICS.contains(&metric) {
         Style::Percent
-    } else if metric == "cost_per_year" || metric == "sla_credits_per_year" {
+    } else if metric.ends_with("cost_per_year") || metric == "sla_credits_per_year" || metric == "net_benefit_per_year" || metric == "break_even_cost_per_hour_down" {
         Style::Money
     } else {
         Style::Plain
@@ -255,7 +255,7 @@ pub fn evaluate(model: &Model, summary: &Summary) -> Vec<SloResult> {
         let arch = summary.architectures.get(slo.architecture);
         let class = slo.class.and_then(|c| arch.and_then(|a| a.classes.get(c)));
         let figure = match (arch, slo.class) {
-            (Some(a), None) => architecture_figure(a, &slo.metric),
+            (Some(a), None) => architecture_figure(a, &slo.metric).or_else(|| summary.architecture_metric(slo.architecture, &slo.metric).as_ref().map(Figure::from)),
             (Some(_), Some(_)) => class.and_then(|c| class_figure(c, &slo.metric)),
             (None, _) => None,
         };
@@ -271,6 +271,7 @@ pub fn evaluate(model: &Model, summary: &Summary) -> Vec<SloResult> {
                         Verdict::Breach
                     }
                 }
+                _ if crate::model::DECISION_METRICS.contains(&slo.metric.as_str()) => Verdict::Unjudged(decision_reason(&slo.metric, &arch_name, &figure, summary)),
                 _ => Verdict::Unjudged(missing_reason(&slo.metric, &figure, class, summary.replications)),
             };
             out.push(SloResult {
@@ -286,6 +287,16 @@ pub fn evaluate(model: &Model, summary: &Summary) -> Vec<SloResult> {
         }
     }
     out
+}
+
+/// Why a decision metric has no interval to judge.
+fn decision_reason(metric: &str, arch: &str, figure: &Figure, summary: &Summary) -> String {
+    match &summary.decision {
+        Some(d) if d.baseline == arch => format!("`{arch}` is the baseline the decision compares the others with; `{metric}` is theirs (choose another with --baseline)"),
+        None => format!("`{metric}` compares an architecture with a baseline, and this run has one architecture"),
+        Some(_) if figure.point.is_none() => format!("`{metric}` has no estimate: the downtime saved is the same in every replication"),
+        Some(_) => format!("`{metric}` has no bounded interval: the downtime saved cannot be told from zero, so Fieller's set is unbounded"),
+    }
 }
 
 /// Why a metric has no interval to judge.
@@ -484,6 +495,24 @@ target = 0.99
         let r = &evaluate(&model, &summary)[0];
         assert!(r.holds());
         assert!(r.detail().ends_with("no variation across 30 replications"), "{}", r.detail());
+    }
+
+    #[test]
+    fn costs_and_the_decision_can_be_bounded() {
+        // A second architecture with a fallback: it has a net benefit against the first.
+        let two = SCENARIO.replace("[sla]", "[components.b]\nfailure = { dist = \"exponential\", mean = \"30d\" }\nrepair = { dist = \"exponential\", mean = \"2h\" }\nrunning_cost = \"100/month\"\n\n[routes.both]\nfailover = [\"a\", \"b\"]\n\n[architectures.two]\napi = [\"both\"]\n\n[sla]");
+        let slo = |arch: &str, metric: &str, bound: &str| format!("[[slo]]\narchitecture = \"{arch}\"\nmetric = \"{metric}\"\n{bound}\n");
+        let text = [slo("two", "net_benefit_per_year", "max = 0"), slo("two", "total_cost_per_year", "max = 1200"), slo("one", "net_benefit_per_year", "min = 0"), slo("two", "break_even_cost_per_hour_down", "min = 0")].concat();
+        let model = crate::load_str(&format!("{two}\n{text}"), &[]).expect("loads");
+        let summary = crate::simulate(&model, Some(1)).expect("runs");
+        let r = evaluate(&model, &summary);
+        // No price of downtime: `two` costs 1200 a year more to run and saves nothing priced.
+        assert!(r[0].holds(), "{}", r[0].line());
+        assert!(r[0].line().contains("-1,200"), "money is written as money: {}", r[0].line());
+        assert!(r[1].holds(), "{}", r[1].line());
+        assert!(matches!(&r[2].verdict, Verdict::Unjudged(why) if why.contains("`one` is the baseline")), "{}", r[2].line());
+        // It saves downtime and costs more otherwise: it pays above a positive break-even.
+        assert!(r[3].holds(), "{}", r[3].line());
     }
 
     #[test]

@@ -83,8 +83,8 @@ fn report_html_renders_every_plot_in_a_headless_browser() {
     std::fs::write(&page, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
     let dom = dump_dom(&browser, &page, &dir.path().join("profile"));
     let probe = dom.split("<pre id=\"relsim-probe\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or_else(|| panic!("the probe did not run; DOM:\n{dom}"));
-    assert!(probe.starts_with("images=5 rendered=5 "), "not every plot rendered: {probe}");
-    for alt in ["Availability", "Downtime per year across replications", "Outage durations", "One sample year", "Expected cost per year"] {
+    assert!(probe.starts_with("images=6 rendered=6 "), "not every plot rendered: {probe}");
+    for alt in ["Availability", "Downtime per year across replications", "Outage durations", "One sample year", "Expected cost of failures per year", "Running cost against downtime"] {
         assert!(probe.contains(alt), "{alt} missing: {probe}");
     }
     let widths = probe.split(" widths=").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_default();

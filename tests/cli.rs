@@ -33,7 +33,7 @@ fn file_alone_runs_and_writes_every_output() {
     for part in ["# gateway-failover", "## The answer", "## Plots", "![Availability](availability.png)", "## Assumptions", "| seed | 11 |", "| replications | 50 per architecture |", "## Results per architecture and class", "relsim run", "--reps 50", "request_success is the fraction of requests answered rightly"] {
         assert!(report.contains(part), "report.md lacks {part:?}");
     }
-    for plot in ["availability", "downtime_cdf", "outage_durations", "timeline", "cost"] {
+    for plot in ["availability", "downtime_cdf", "outage_durations", "timeline", "cost", "cost_tradeoff"] {
         let svg = std::fs::read_to_string(out.path().join(format!("{plot}.svg"))).unwrap_or_default();
         assert!(svg.len() > 5_000 && svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{plot}.svg is not a whole SVG ({} bytes)", svg.len());
         let png = std::fs::read(out.path().join(format!("{plot}.png"))).unwrap_or_default();
@@ -46,7 +46,7 @@ fn file_alone_runs_and_writes_every_output() {
         assert!(distinct.len() > 20, "{plot}.png has {} colours", distinct.len());
     }
     let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
-    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 5, "report.html inlines the five plots");
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 6, "report.html inlines the six plots");
 }
 
 #[test]
@@ -103,10 +103,15 @@ fn csv_and_markdown_formats() {
     assert!(csv.contains("direct,chat,birnbaum[aws-us-east-1],"));
     assert!(csv.lines().all(|l| l.split(',').count() == 7), "every row has 7 fields");
     // Per architecture: 19 class metrics, 2 rows per component the class depends on (direct: 4,
-    // gateway-failover: 6), 3 architecture metrics; plus the header; plus the paired difference
-    // of the one pair of architectures (downtime of the class, and cost).
-    assert_eq!(csv.lines().count(), 1 + (19 + 2 * 4 + 3) + (19 + 2 * 6 + 3) + 2);
+    // gateway-failover: 6), 10 architecture metrics (3 SLA and failure cost, 7 costs); plus the
+    // header; plus the paired differences of the one pair of architectures (downtime of the
+    // class; failure, running and total cost); plus the decision (5 rows for the one
+    // architecture that is not the baseline).
+    assert_eq!(csv.lines().count(), 1 + (19 + 2 * 4 + 10) + (19 + 2 * 6 + 10) + 4 + 5);
     assert!(csv.contains("direct,chat,downtime_hours_per_year.minus[gateway-failover],"));
+    assert!(csv.contains("direct,,total_cost_per_year.minus[gateway-failover],"));
+    assert!(csv.contains("gateway-failover,,net_benefit_per_year.vs[direct],"));
+    assert!(csv.contains("gateway-failover,,break_even_cost_per_hour_down.vs[direct],"));
     relsim()
         .args([&repo(SCENARIO), "--reps", "20", "--format", "md", "--out"])
         .arg(out.path())
@@ -201,4 +206,28 @@ fn precision_flags_are_checked() {
     ] {
         relsim().arg(repo(SCENARIO)).args(&args).arg("--no-plots").assert().code(2).stderr(predicate::str::contains(message));
     }
+}
+
+#[test]
+fn baseline_names_the_architecture_the_decision_compares_with() {
+    let out = tempfile::tempdir().unwrap();
+    relsim()
+        .args([&repo(SCENARIO), "--reps", "5", "--no-plots", "--baseline", "gateway", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--baseline gateway: no architecture named `gateway`").and(predicate::str::contains("did you mean `gateway-failover`?")));
+    let o = relsim().args([&repo(SCENARIO), "--reps", "20", "--no-plots", "--format", "json", "--baseline", "gateway-failover", "--out"]).arg(out.path()).assert().success();
+    let json: serde_json::Value = serde_json::from_slice(&o.get_output().stdout).unwrap();
+    assert_eq!(json["decision"]["baseline"], "gateway-failover");
+    assert_eq!(json["decision"]["architectures"][0]["architecture"], "direct");
+    let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(report.contains("--baseline gateway-failover"), "the reproduce command keeps the baseline");
+    assert!(report.contains("against the baseline `gateway-failover`"), "{report}");
+    // Without --baseline, the first architecture is the baseline, and the table says what the
+    // other one is worth against it.
+    let o = relsim().args([&repo(SCENARIO), "--reps", "20", "--no-plots", "--out"]).arg(out.path()).assert().success();
+    let table = String::from_utf8_lossy(&o.get_output().stdout).into_owned();
+    assert!(table.contains("against the baseline direct"), "{table}");
+    assert!(table.contains("break-even") || table.contains("never pays") || table.contains("at any price"), "{table}");
 }

@@ -10,6 +10,7 @@ mod analytic;
 mod browser;
 mod check;
 mod cli;
+mod cost;
 mod determinism;
 mod exact;
 mod fit;

@@ -311,3 +311,35 @@ fn a_breaker_at_high_rate() {
     let got = f.request_success.mean.unwrap();
     assert!((got - expected).abs() < 2e-4, "{got} vs {expected}");
 }
+
+/// Prices per request follow the member that answers. In a route-level failover [a, b] (hot,
+/// instant), a answers while it is up and b while a is down and b up; in a request-level one
+/// with a retry, a request finding a down fails there (a bills nothing: it did not answer) and
+/// is answered by b if b is up. Either way the bill per request is
+/// p_a·A_a + p_b·(1 − A_a)·A_b, with A_a = 3/4, A_b = 3/4: 0.001·0.75 + 0.004·0.1875 = 0.0015.
+/// The fast accounting (expected requests per stretch of state) and the per-request one agree
+/// (checked on the request-level failover, where each request finds its own way).
+#[test]
+fn prices_per_request_follow_the_member_that_answers() {
+    for route in ["failover = [\"a\", \"b\"]", "failover = [\"a\", \"b\"]\nretries = 1"] {
+        let text = format!(
+            "{SIM}{}{}[routes.llm]\n{route}\n\n[traffic.api]\nrate = \"5/s\"\n\n[architectures.gw]\napi = [\"llm\"]\n",
+            comp("a", "30m", "10m", "cost_per_request = 0.001"),
+            comp("b", "45m", "15m", "cost_per_request = 0.004")
+        );
+        let cost = |s: &Summary| s.architectures[0].metric("request_cost_per_year").expect("request_cost_per_year");
+        if route.contains("retries") {
+            let (fast, per) = both(&text);
+            agree(&format!("request cost ({route})"), &cost(&fast), &cost(&per));
+        }
+        let (ua, ub) = (unavailability(0.5, 1.0 / 6.0), unavailability(0.75, 0.25));
+        let per_request = 0.001 * (1.0 - ua) + 0.004 * ua * (1.0 - ub);
+        assert!((per_request - 0.0015).abs() < 1e-15);
+        let long_run = simulate(
+            &text.replace("horizon = \"6h\"", "horizon = \"60d\"").replace("replications = 200", "replications = 60").replace("confidence = 0.99\n", "confidence = 0.999\n"),
+            Accounting::Fast,
+        );
+        let year = 5.0 * 3600.0 * 8760.0;
+        assert_covers(&format!("request cost per year ({route})"), &cost(&long_run), per_request * year, 0.01 * per_request * year);
+    }
+}

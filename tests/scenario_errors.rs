@@ -272,3 +272,44 @@ fn absurd_sizes_are_errors_not_crashes() {
     let e = errors(&text, &[]);
     assert_has(&e, &["dependency cycle"]);
 }
+
+#[test]
+fn bad_costs_are_located_errors() {
+    // Money per period is written like a rate: a number, a slash, a period.
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nrunning_cost = 1200\n"), &[]);
+    assert_has(&e, &["components.auth.running_cost: a bare number is not money per period", "s.toml:6:16", "running_cost = \"1200/month\""]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nrunning_cost = \"1200\"\n"), &[]);
+    assert_has(&e, &["components.auth.running_cost: `1200` has no period", "s.toml:6", "\"1200/month\""]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nrunning_cost = \"1200/fortnight\"\n"), &[]);
+    assert_has(&e, &["`fortnight` is not a period", "h, d, w, month, y"]);
+    // `m` is minutes everywhere else in the format, so it is refused here rather than guessed.
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nrunning_cost = \"1200/m\"\n"), &[]);
+    assert_has(&e, &["`m` means minutes", "\"1200/month\""]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\nrunning_cost = \"-5/month\"\n"), &[]);
+    assert_has(&e, &["components.auth.running_cost: `-5/month` is negative", "s.toml:6"]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\ncost_per_request = -0.001\n"), &[]);
+    assert_has(&e, &["components.auth.cost_per_request: -0.001 is outside", "s.toml:6:20", "cost_per_request = 0.002"]);
+    let e = errors(&with("[components.auth]\n", "[components.auth]\ncost_per_request = \"0.002\"\n"), &[]);
+    assert_has(&e, &["components.auth.cost_per_request: expected a number", "remove the quotes: 0.002"]);
+    let e = errors(&with("api = [\"auth\", \"llm\"]", "api = [\"auth\", \"llm\"]\nrunning_cost = \"1e400/y\""), &[]);
+    assert_has(&e, &["architectures.one.running_cost", "is not a finite amount"]);
+    let e = errors(&with("api = [\"auth\", \"llm\"]", "api = [\"auth\", \"llm\"]\nrunning_cost = { per_year = 100 }"), &[]);
+    assert_has(&e, &["architectures.one.running_cost: expected money per period", "\"1200/month\""]);
+    // Every mistake at once, each at its place.
+    let text = with("[components.auth]\n", "[components.auth]\nrunning_cost = \"5/parsec\"\ncost_per_request = -1\n");
+    let e = errors(&text, &[]);
+    assert_has(&e, &["s.toml:6:16", "`parsec` is not a period", "s.toml:7:20", "cost_per_request: -1 is outside"]);
+}
+
+#[test]
+fn a_price_no_request_pays_is_a_warning() {
+    // `store` is needed by `auth` (`requires`), but no route sends requests to it: its price per
+    // request can never be charged. Its running cost is charged (it runs for the architecture).
+    let text = with("[components.auth]\n", "[components.auth]\nrequires = [\"store\"]\n") + "\n[components.store]\nrunning_cost = \"100/month\"\ncost_per_request = 0.01\nfailure = \"30d\"\nrepair = \"1h\"\n";
+    let loaded = load_str("s.toml", "s", &text, &[]).ok().unwrap();
+    let rendered = relsim::diagnostic::render(&loaded.sources, &loaded.warnings, false);
+    assert!(rendered.contains("components.store: its cost_per_request is never charged: no route sends requests to it"), "{rendered}");
+    assert!(rendered.contains("s.toml:") && rendered.contains("cost_per_request = 0.01"), "{rendered}");
+    assert!(!rendered.contains("running_cost"), "a running cost on a dependency is paid, not warned about: {rendered}");
+    assert_eq!(loaded.model.costs.running[loaded.model.components.iter().position(|c| c.name == "store").unwrap()], 1200.0);
+}

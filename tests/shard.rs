@@ -161,3 +161,34 @@ fn bad_shard_settings_exit_2_saying_what_to_do() {
     refused(&["--shard-from-env"], &[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_COUNT", "3"), ("SLURM_ARRAY_TASK_MIN", "1")], "contiguous job array");
     assert!(!dir.path().join("out").exists(), "nothing written");
 }
+
+/// The baseline of the decision (`--baseline`) travels with the parts, so a merge gives the
+/// bytes of one run with it; `merge --baseline` picks another one afterwards (every pair of
+/// architectures is in the sums), and parts with different baselines are refused.
+#[test]
+fn the_baseline_travels_with_the_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = ["--baseline", "gateway-failover"];
+    let jobs = [
+        ("A", run(d, "A", &[&base[..], &["--format", "json"]].concat(), &[])),
+        ("S1", run(d, "S1", &[&base[..], &["--shard", "1/2"]].concat(), &[])),
+        ("S2", run(d, "S2", &[&base[..], &["--shard", "2/2"]].concat(), &[])),
+        ("T1", run(d, "T1", &["--shard", "1/2"], &[])),
+        ("T2", run(d, "T2", &["--shard", "2/2"], &[])),
+    ];
+    let children: Vec<_> = jobs.into_iter().map(|(name, mut c)| (name, c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap())).collect();
+    for (name, child) in children {
+        check(child.wait_with_output().unwrap(), name);
+    }
+    let bytes = |p: &str| std::fs::read(d.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    check(merge(d, "M", &["S1", "S2"]), "merge");
+    assert!(bytes("A/summary.json") == bytes("M/summary.json"), "the merge keeps the parts' baseline");
+    assert!(bytes("A/report.md") == bytes("M/report.md"), "and its reproduce command");
+    let o = relsim().arg("merge").args([d.join("T1"), d.join("T2")]).args(["--no-plots", "--baseline", "gateway-failover", "--out"]).arg(d.join("N")).output().unwrap();
+    check(o, "merge --baseline");
+    assert!(bytes("A/summary.json") == bytes("N/summary.json"), "merge --baseline gives the run with that baseline");
+    let o = merge(d, "refused", &["S1", "T2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--baseline"), "{}", stderr(&o));
+}

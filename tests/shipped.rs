@@ -66,6 +66,34 @@ fn multicloud_compares_the_three_designs_the_issue_asks_for() {
     for c in &checks {
         assert!(c.holds(), "multicloud: FAIL {}", c.line());
     }
+    // It prints the decision: both designs pay for themselves against the single provider at
+    // its prices; the self-served one costs more to run, so it breaks even at a price of its own.
+    use relsim::stats::decision::{Pays, PaysWhen};
+    let d = s.decision.as_ref().expect("a decision");
+    assert_eq!(d.baseline, "single-provider");
+    for c in &d.architectures {
+        assert_eq!(c.pays, Pays::Yes, "{} pays", c.architecture);
+        assert!(c.extra_running_cost_per_year.ci_low.unwrap() > 0.0, "{} costs more to run", c.architecture);
+    }
+    let mc = s.comparison(2).unwrap();
+    assert_eq!(mc.break_even.pays_when, PaysWhen::Above);
+    assert!(mc.break_even.cost_per_hour_down.ci_high.unwrap() < d.cost_per_hour_down);
+    let answer = relsim::report::answer::verdicts(&s, &|n| n.to_string()).join("\n");
+    assert!(answer.contains("multicloud-active-active pays for itself against the baseline single-provider") && answer.contains("breaks even at"), "{answer}");
+}
+
+#[test]
+fn shipped_scenarios_say_what_each_design_costs_to_run() {
+    for name in SHIPPED {
+        let m = model(name);
+        assert!(m.costs.any(), "{name} has no running costs");
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"))).unwrap();
+        // Every cost figure says where it comes from.
+        for line in text.lines().filter(|l| l.trim_start().starts_with("running_cost") || l.trim_start().starts_with("cost_per_request")) {
+            let commented = line.contains('#') || text.lines().zip(text.lines().skip(1)).any(|(prev, l)| l == line && prev.trim_start().starts_with('#'));
+            assert!(commented, "{name}: `{line}` has no source comment");
+        }
+    }
 }
 
 #[test]

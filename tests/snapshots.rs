@@ -4,7 +4,8 @@
 
 use relsim::report::{csv::CsvExporter, json::JsonExporter, markdown::MarkdownExporter, table::TableExporter, Exporter, Report};
 
-/// Two architectures, two classes, an SLA and costs: every section of every output has
+/// Two architectures, two classes, an SLA and costs (running costs, prices per request with a
+/// dearer second region, an architecture's own cost): every section of every output has
 /// something in it. All exponential, so the exact values are shown beside the estimates.
 const SCENARIO: &str = r#"
 name = "snapshot"
@@ -19,16 +20,21 @@ seed = 7
 kind = "cloud region"
 failure = { dist = "exponential", mean = "60d" }
 repair = { dist = "exponential", mean = "6h" }
+running_cost = "1500/month"
+cost_per_request = 0.0001
 
 [components.region-b]
 kind = "cloud region"
 failure = { dist = "exponential", mean = "60d" }
 repair = { dist = "exponential", mean = "6h" }
+running_cost = "1500/month"
+cost_per_request = 0.0003
 
 [components.auth]
 kind = "auth service"
 failure = { dist = "exponential", mean = "90d" }
 repair = { dist = "exponential", mean = "1h" }
+running_cost = "0.5/h"
 
 [traffic.api]
 rate = "50/s"
@@ -48,6 +54,7 @@ web = ["region-a", "auth"]
 
 [architectures.failover]
 description = "Two regions behind a failover."
+running_cost = "4000/year"
 api = ["regions"]
 web = ["regions", "auth"]
 
@@ -63,7 +70,7 @@ fn render(exporter: &dyn Exporter) -> String {
     let mut summary = relsim::simulate(&model, Some(2)).expect("it runs");
     let analysis = relsim::analytic::analyze(&model, &relsim::analytic::Options { max_states: 10_000, mttff: false, birnbaum: true });
     relsim::analytic::attach(&mut summary, &analysis, &model);
-    let plots: Vec<String> = ["availability", "downtime_cdf", "outage_durations", "timeline", "cost"].iter().flat_map(|p| [format!("{p}.png"), format!("{p}.svg")]).collect();
+    let plots: Vec<String> = ["availability", "downtime_cdf", "outage_durations", "timeline", "cost", "cost_tradeoff"].iter().flat_map(|p| [format!("{p}.png"), format!("{p}.svg")]).collect();
     let report = Report {
         summary: &summary,
         model: &model,

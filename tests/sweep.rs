@@ -132,3 +132,26 @@ fn a_sweep_draws_one_plot_per_metric() {
         assert!(svg.contains("components.a.repair.mean = 5h") && svg.contains("components.a.repair.mean = 10h"), "{stem}.svg lacks its panels");
     }
 }
+
+/// A cost key is swept like any other key path. A price changes no random number, so what is
+/// up is the same bits at every point, and the request cost moves exactly with the price.
+#[test]
+fn a_price_is_swept_like_any_key() {
+    let text = exp_model("[sweep]\n\"components.b.cost_per_request\" = [0.001, 0.002]\n").replace("replications = 400", "replications = 20");
+    let r = sweep(&text, &["components.b.running_cost=100/month,300/month"]);
+    assert_eq!(r.parameters, ["components.b.cost_per_request", "components.b.running_cost"]);
+    assert_eq!(r.points.len(), 4);
+    let b = |p: usize, m: &str| r.points[p].summary.architectures[1].metric(m).unwrap().mean.unwrap();
+    for p in 1..4 {
+        assert_eq!(r.points[p].summary.architectures[1].classes, r.points[0].summary.architectures[1].classes);
+    }
+    let (cheap, dear) = (b(0, "request_cost_per_year"), b(2, "request_cost_per_year"));
+    assert!(cheap > 0.0 && ((dear - 2.0 * cheap) / cheap).abs() < 1e-12, "{cheap} → {dear}");
+    assert_eq!(b(0, "fixed_cost_per_year"), 1200.0);
+    assert_eq!(b(1, "fixed_cost_per_year"), 3600.0);
+    assert!(b(1, "total_cost_per_year") > b(0, "total_cost_per_year"));
+    // `only-a` has no price and no running cost: nothing of b reaches it.
+    assert_eq!(r.points[3].summary.architectures[0].metric("running_cost_per_year").unwrap().mean, Some(0.0));
+    let csv = relsim::sweep::export::csv(&r).unwrap();
+    assert!(csv.contains(",only-b,,total_cost_per_year,") && csv.contains(",only-b,,net_benefit_per_year,"), "{csv}");
+}

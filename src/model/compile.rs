@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{did_you_mean, Origin};
 use crate::model::{
     Architecture, Balance, Component, Crew, Failover, Member, Model, NodeKind, RouteNode, Sla, SlaBasis, Slo, TrafficClass,
-    ARCHITECTURE_METRICS, CLASS_METRICS, FRACTION_METRICS, METRICS_WITHOUT_INTERVAL,
+    ARCHITECTURE_METRICS, CLASS_METRICS, DECISION_METRICS, FRACTION_METRICS, METRICS_WITHOUT_INTERVAL,
 };
 use crate::scenario::reader::Ctx;
 use crate::scenario::spec::{Name, Period, RouteForm, RouteSpec, Scenario};
@@ -215,7 +215,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
                 }
             },
         };
-        let allowed = if class.is_some() { CLASS_METRICS } else { ARCHITECTURE_METRICS };
+        let allowed: Vec<&str> = if class.is_some() { CLASS_METRICS.to_vec() } else { ARCHITECTURE_METRICS.iter().chain(DECISION_METRICS).copied().collect() };
         if !allowed.contains(&s.metric.text.as_str()) {
             let scope = if class.is_some() { "per class" } else { "per architecture (no `class`)" };
             let help = match did_you_mean(&s.metric.text, allowed.iter().copied()) {
@@ -258,6 +258,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
     if ctx.diags.has_errors() {
         return None;
     }
+    let costs = crate::model::cost::compile(ctx, sc, &components, &architectures);
     let crews = sc.crews.iter().map(|c| Crew { name: c.name.text.clone(), size: c.size }).collect();
     Some(Model {
         name: sc.name.clone().unwrap_or_else(|| default_name.to_string()),
@@ -274,6 +275,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
         sla,
         slos,
         history: Default::default(),
+        costs,
     })
 }
 

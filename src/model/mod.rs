@@ -3,6 +3,7 @@
 //! refers back to the scenario text, so the engine never touches a string.
 
 pub mod compile;
+pub mod cost;
 pub mod dist;
 pub mod history;
 
@@ -39,7 +40,21 @@ pub fn is_quantile(metric: &str) -> bool {
 }
 
 /// Metrics reported per architecture (over all its classes), by their JSON names.
-pub const ARCHITECTURE_METRICS: &[&str] = &["cost_per_year", "sla_breach_probability", "sla_credits_per_year"];
+pub const ARCHITECTURE_METRICS: &[&str] = &[
+    "cost_per_year",
+    "sla_breach_probability",
+    "sla_credits_per_year",
+    "running_cost_per_year",
+    "fixed_cost_per_year",
+    "request_cost_per_year",
+    "downtime_cost_per_year",
+    "failed_request_cost_per_year",
+    "total_cost_per_year",
+    "weighted_downtime_hours_per_year",
+];
+
+/// Metrics of the decision, per architecture other than the baseline (against it).
+pub const DECISION_METRICS: &[&str] = &["net_benefit_per_year", "break_even_cost_per_hour_down"];
 
 /// Metrics that are fractions from 0 to 1 (an SLO bound above 1 on one is a percentage by
 /// mistake).
@@ -81,6 +96,8 @@ pub struct Model {
     /// Components that follow a recorded history instead of being sampled (`relsim replay`;
     /// empty in a normal run).
     pub history: History,
+    /// Running costs, prices per request, and the baseline of the decision.
+    pub costs: cost::Costs,
 }
 
 /// What a failure does to a unit while it lasts.
@@ -428,7 +445,9 @@ impl Model {
 
     /// Whether architecture `arch` needs request-level simulation: a route with retries,
     /// timeouts, breakers or balancing, a component with capacity, hanging, failure modes or
-    /// deploys, or a class with surges, a deadline or a cost per failed request.
+    /// deploys, or a price per request on a component its routes name (the bill follows the
+    /// requests each component answers), or a class with surges, a deadline or a cost per
+    /// failed request.
     pub fn request_level(&self, arch: usize) -> bool {
         let a = &self.architectures[arch];
         let routes = a.nodes.iter().any(|n| match &n.kind {
@@ -439,6 +458,6 @@ impl Model {
         let used = self.components_of(arch);
         let comps = self.components.iter().zip(&used).any(|(c, &u)| u && c.request_level());
         let classes = self.classes.iter().any(|c| c.surges.is_some() || c.timeout.is_some() || c.cost_per_failed_request > 0.0);
-        routes || comps || classes
+        routes || comps || classes || self.costs.charges_requests(a)
     }
 }

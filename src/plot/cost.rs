@@ -1,4 +1,5 @@
-//! `cost.svg/png`: expected yearly cost per architecture as horizontal stacked bars, downtime
+//! `cost.svg/png`: what failures are expected to cost per year (`cost_per_year`, running costs
+//! aside: `cost_tradeoff` has those) per architecture as horizontal stacked bars, downtime
 //! cost (all classes) then SLA credits (hatched), with the total's confidence interval as a
 //! whisker. Bars are horizontal so long architecture names read without rotation.
 
@@ -63,7 +64,7 @@ impl Figure for Cost<'_, '_> {
             })
             .collect();
 
-        let title = format!("{}: expected cost per year", summary.scenario);
+        let title = format!("{}: expected cost of failures per year", summary.scenario);
         let sla = match &summary.sla {
             Some(t) => {
                 let target = format!("{:.4}", t.target * 100.0);

@@ -7,7 +7,7 @@
 //! looks the same on every machine.
 //!
 //! The figures ([`availability`], [`downtime_cdf`], [`outage_durations`], [`timeline`],
-//! [`cost`]) share the helpers here: title, legend, markers, dashed lines, log axes, number
+//! [`cost`], [`cost_tradeoff`]) share the helpers here: title, legend, markers, dashed lines, log axes, number
 //! formats. Helpers that take pixel positions draw on the root area, whose pixels are the
 //! backend's, so positions from `ChartContext::backend_coord` can be used directly.
 //!
@@ -16,6 +16,7 @@
 
 pub mod availability;
 pub mod cost;
+pub mod cost_tradeoff;
 pub mod downtime_cdf;
 pub mod fit;
 pub mod outage_durations;
@@ -74,7 +75,7 @@ impl PlotInput<'_> {
 
 /// Writes every plot into `dir` (which exists) and returns the paths written: for each figure
 /// its `.svg` and then its `.png`, in the order availability, downtime_cdf, outage_durations,
-/// timeline, cost.
+/// timeline, cost, cost_tradeoff.
 ///
 /// `timeline.svg/png` are written only when `input.timeline` is `Some`: without a recorded
 /// replication there is nothing true to draw, and an empty figure would look like a run with no
@@ -90,6 +91,7 @@ pub fn write_plots(dir: &Path, input: &PlotInput<'_>) -> anyhow::Result<Vec<Path
         render(dir, &timeline::TimelinePlot { summary: input.summary, timeline }, &mut written)?;
     }
     render(dir, &cost::Cost { input }, &mut written)?;
+    render(dir, &cost_tradeoff::CostTradeoff { input }, &mut written)?;
     Ok(written)
 }
 

@@ -2,7 +2,8 @@
 //! architecture with its confidence interval as a band, one panel per traffic class and value
 //! of the other swept parameters.
 //!
-//! The x axis is numeric when every value of the first parameter is a number or a duration
+//! The x axis is numeric when every value of the first parameter is a number, a duration or
+//! money per period (a running cost, per year)
 //! (durations in hours), else the values are placed evenly in the order given.
 
 use plotters::prelude::*;
@@ -15,14 +16,17 @@ use crate::stats::estimate::Estimate;
 use crate::sweep::SweepResult;
 
 /// The metrics drawn for a sweep: JSON name, file stem, axis title, and whether the values are
-/// fractions shown as percentages.
-pub const METRICS: [(&str, &str, &str, bool); 6] = [
+/// fractions shown as percentages. A name that is not a class metric is drawn once per
+/// architecture (one panel per combination of the other keys' values, all classes together).
+pub const METRICS: [(&str, &str, &str, bool); 8] = [
     ("availability", "sweep_availability", "availability", true),
     ("request_success", "sweep_request_success", "request success", true),
     ("downtime_hours_per_year", "sweep_downtime_hours_per_year", "downtime (hours per year)", false),
     ("outages_per_year", "sweep_outages_per_year", "outages per year", false),
     ("mttr_hours", "sweep_mttr_hours", "MTTR (hours, mean)", false),
     ("cost_per_year", "sweep_cost_per_year", "cost per year (scenario's currency)", false),
+    ("total_cost_per_year", "sweep_total_cost_per_year", "total cost per year (running + failures)", false),
+    ("net_benefit_per_year", "sweep_net_benefit_per_year", "net benefit per year against the baseline", false),
 ];
 
 /// One metric of a sweep.
@@ -42,6 +46,9 @@ fn x_positions(result: &SweepResult) -> (Vec<f64>, bool) {
     if let Some(v) = labels.iter().map(|l| parse_duration(l).ok().map(|s| s / HOUR)).collect::<Option<Vec<_>>>() {
         return (v, true);
     }
+    if let Some(v) = labels.iter().map(|l| crate::scenario::cost::parse_per_year(l).ok()).collect::<Option<Vec<_>>>() {
+        return (v, true);
+    }
     let mut distinct: Vec<&str> = Vec::new();
     for l in &labels {
         if !distinct.contains(l) {
@@ -59,9 +66,18 @@ struct PanelSpec {
 }
 
 impl SweepPlot<'_> {
+    /// Whether the metric belongs to the architecture rather than to each class.
+    fn per_architecture(&self) -> bool {
+        !crate::model::CLASS_METRICS.contains(&self.metric.0)
+    }
+
     fn panels(&self) -> Vec<PanelSpec> {
         let r = self.result;
-        let classes: Vec<String> = r.points.first().and_then(|p| p.summary.architectures.first()).map(|a| a.classes.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+        let classes: Vec<String> = if self.per_architecture() {
+            vec!["all classes".to_string()]
+        } else {
+            r.points.first().and_then(|p| p.summary.architectures.first()).map(|a| a.classes.iter().map(|c| format!("class {}", c.name)).collect()).unwrap_or_default()
+        };
         let mut rest: Vec<Vec<String>> = Vec::new();
         for p in &r.points {
             let others = p.values.get(1..).unwrap_or_default().to_vec();
@@ -73,7 +89,7 @@ impl SweepPlot<'_> {
         for (ci, class) in classes.iter().enumerate() {
             for others in &rest {
                 let points = r.points.iter().enumerate().filter(|(_, p)| p.values.get(1..).unwrap_or_default() == others.as_slice()).map(|(i, _)| i).collect();
-                let mut title = format!("class {class}");
+                let mut title = class.clone();
                 for (k, v) in r.parameters.iter().skip(1).zip(others) {
                     title.push_str(&format!(" · {k} = {v}"));
                 }
@@ -84,7 +100,11 @@ impl SweepPlot<'_> {
     }
 
     fn estimate(&self, point: usize, arch: usize, class: usize) -> Option<Estimate> {
-        self.result.points.get(point)?.summary.architectures.get(arch)?.classes.get(class)?.metric(self.metric.0)
+        let summary = &self.result.points.get(point)?.summary;
+        if self.per_architecture() {
+            return summary.architecture_metric(arch, self.metric.0);
+        }
+        summary.architectures.get(arch)?.classes.get(class)?.metric(self.metric.0)
     }
 }
 
@@ -140,8 +160,8 @@ impl Figure for SweepPlot<'_> {
 }
 
 /// Ticks for a linear axis spanning `lo..hi`: about five at a 1, 2 or 5 step, and the axis
-/// range padded to them.
-fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, f64) {
+/// range padded to them: (start, end, ticks, step).
+pub(super) fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, f64) {
     let (lo, hi) = if hi - lo > 1e-12 * hi.abs().max(1.0) { (lo, hi) } else { (lo - 0.5 * lo.abs().max(1e-9), hi + 0.5 * hi.abs().max(1e-9)) };
     let raw = (hi - lo) / 5.0;
     let mag = 10f64.powf(raw.log10().floor());
@@ -193,10 +213,15 @@ impl SweepPlot<'_> {
                 spec.points.iter().find(|&&p| xs[p] == *v).map(|&p| labels[p].clone()).unwrap_or_default()
             }
         };
-        let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else { super::number(*v) };
-        let x_desc = match (numeric, self.result.points.first().and_then(|p| p.values.first()).is_some_and(|v| v.parse::<f64>().is_err())) {
-            (true, true) => format!("{} (hours)", self.result.parameters.first().map_or("", String::as_str)),
-            _ => self.result.parameters.first().cloned().unwrap_or_default(),
+        // Money in short form (4.5M), so large costs fit beside the axis.
+        let money = self.metric.0.ends_with("cost_per_year") || self.metric.0 == "net_benefit_per_year";
+        let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else if money { super::money(*v) } else { super::number(*v) };
+        let first = self.result.points.first().and_then(|p| p.values.first()).map_or("", String::as_str);
+        let key = self.result.parameters.first().map_or("", String::as_str);
+        let x_desc = match (numeric, first.parse::<f64>().is_err(), parse_duration(first).is_ok()) {
+            (true, true, true) => format!("{key} (hours)"),
+            (true, true, false) => format!("{key} (per year)"),
+            _ => key.to_string(),
         };
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)

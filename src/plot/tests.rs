@@ -235,7 +235,7 @@ fn check_svg(path: &Path, min_bytes: usize) {
 fn write_and_check(input: &PlotInput<'_>, min_svg: usize) -> (tempfile::TempDir, Vec<PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let paths = write_plots(dir.path(), input).unwrap();
-    let expected = if input.timeline.is_some() { 10 } else { 8 };
+    let expected = if input.timeline.is_some() { 12 } else { 10 };
     assert_eq!(paths.len(), expected, "{paths:?}");
     for p in &paths {
         assert!(p.starts_with(dir.path()));
@@ -267,7 +267,9 @@ fn every_plot_is_written_as_svg_and_png() {
             "timeline.svg",
             "timeline.png",
             "cost.svg",
-            "cost.png"
+            "cost.png",
+            "cost_tradeoff.svg",
+            "cost_tradeoff.png"
         ]
     );
     // Titles name the scenario; the legends name the architectures.
@@ -327,6 +329,8 @@ fn degenerate_inputs_give_files_and_no_panic() {
     arch.name = "région-α 🚀".to_string();
     arch.cost_per_year = Estimate { mean: Some(f64::NAN), ci_low: None, ci_high: Some(f64::INFINITY), exact: None };
     arch.sla_credits_per_year = None;
+    arch.costs.running_cost_per_year = Estimate { mean: Some(f64::NAN), ci_low: None, ci_high: Some(f64::INFINITY), exact: None };
+    arch.costs.weighted_downtime_hours_per_year = Estimate { mean: Some(5.0), ci_low: Some(f64::NEG_INFINITY), ci_high: None, exact: None };
     for class in &mut arch.classes {
         class.availability = Estimate::none();
         class.cost_per_year = Estimate { mean: Some(f64::NAN), ..Estimate::none() };

@@ -1,5 +1,6 @@
-//! The answer first: architectures ranked by availability (per class) and by expected cost,
-//! with how much the winner leads by. Leads are paired differences (the same random histories
+//! The answer first: architectures ranked by availability (per class) and by expected total
+//! cost (running cost plus what failures cost), with how much the winner leads by, then whether
+//! each pays for itself against the baseline (see [`super::decision`]). Leads are paired differences (the same random histories
 //! for every architecture), so they are known much better than the two estimates' intervals
 //! suggest; when a lead's interval contains zero the answer says the two cannot be told apart.
 
@@ -54,10 +55,10 @@ pub fn by_availability(s: &Summary, c: usize) -> Ranking {
     )
 }
 
-/// Architectures ranked by total expected cost per year (cheapest first); `behind` is extra
-/// cost per year.
+/// Architectures ranked by total expected cost per year, running cost included (cheapest
+/// first); `behind` is extra total cost per year.
 pub fn by_cost(s: &Summary) -> Ranking {
-    rank(s, &|a| s.architectures[a].cost_per_year.mean, &|a, b| difference(s, a, b, &|d| Some(d.cost_per_year)))
+    rank(s, &|a| s.architectures[a].costs.total_cost_per_year.mean, &|a, b| difference(s, a, b, &|d| Some(d.costs.total_cost_per_year)))
 }
 
 /// Whether a paired difference is zero in every replication (the interval is the point 0):
@@ -87,9 +88,9 @@ pub fn hours_pm(e: &Estimate) -> String {
     }
 }
 
-/// Whether any architecture has a cost (some class has a cost, or there is an SLA).
+/// Whether any architecture has a cost (a running cost, a class's cost, or an SLA).
 pub fn has_costs(s: &Summary) -> bool {
-    s.architectures.iter().any(|a| a.cost_per_year.mean.is_some_and(|m| m > 0.0))
+    s.architectures.iter().any(|a| a.costs.total_cost_per_year.mean.is_some_and(|m| m > 0.0))
 }
 
 /// The answer in a few sentences, one per class and one for cost. `code` wraps names (for
@@ -135,12 +136,19 @@ pub fn verdicts(s: &Summary, code: &dyn Fn(&str) -> String) -> Vec<String> {
         out.push(format!("{sentence}."));
     }
     if !has_costs(s) {
-        out.push("Cost: no costs are set in this scenario (cost_per_hour_down, cost_per_failed_request or an [sla]), so there is no cost ranking.".to_string());
+        out.push("Cost: no costs are set in this scenario (running_cost, cost_per_request, cost_per_hour_down, cost_per_failed_request or an [sla]), so there is no cost ranking.".to_string());
         return out;
     }
     let r = by_cost(s);
     let best = r.order[0];
-    let head = format!("Cost: {} is the cheapest, {} per year expected", code(&s.architectures[best].name), money(&s.architectures[best].cost_per_year));
+    let a = &s.architectures[best];
+    let head = format!(
+        "Cost: {} is the cheapest in total, {} per year expected ({} to run, {} in failures)",
+        code(&a.name),
+        money(&a.costs.total_cost_per_year),
+        money(&a.costs.running_cost_per_year),
+        money(&a.cost_per_year)
+    );
     if n < 2 {
         out.push(format!("{head}."));
         return out;
@@ -152,6 +160,7 @@ pub fn verdicts(s: &Summary, code: &dyn Fn(&str) -> String) -> Vec<String> {
         None => format!("{} comes next", code(&s.architectures[next].name)),
     };
     out.push(format!("{head}; {lead}."));
+    out.extend(super::decision::sentences(s, code));
     out
 }
 

@@ -1,13 +1,18 @@
 //! CSV: one row per architecture, class and metric (long format, easy to filter and plot).
-//! Architecture-level metrics (total cost, SLA) have an empty class. Quantiles are rows named
+//! Architecture-level metrics (costs, SLA) have an empty class. Quantiles are rows named
 //! `mttr_hours.median` and `mttr_hours.p90` whose `mean` column holds the quantile. Importance
 //! rows are named `downtime_share[COMPONENT]` and `birnbaum[COMPONENT]`. Paired differences
-//! between architectures come last, as rows of architecture A named
-//! `downtime_hours_per_year.minus[B]` (per class) and `cost_per_year.minus[B]` (A minus B).
+//! between architectures come next, as rows of architecture A named
+//! `downtime_hours_per_year.minus[B]` (per class), `cost_per_year.minus[B]`,
+//! `running_cost_per_year.minus[B]` and `total_cost_per_year.minus[B]` (A minus B). The
+//! decision comes last, as rows of each architecture but the baseline B named
+//! `net_benefit_per_year.vs[B]`, `extra_running_cost_per_year.vs[B]`,
+//! `failure_cost_saved_per_year.vs[B]`, `downtime_hours_saved_per_year.vs[B]` and
+//! `break_even_cost_per_hour_down.vs[B]` (its interval empty when Fieller's set is unbounded).
 //! `exact` holds the analytic value where there is one.
 
 use super::{Exporter, Report};
-use crate::model::CLASS_METRICS;
+use crate::model::{ARCHITECTURE_METRICS, CLASS_METRICS};
 use crate::stats::estimate::Estimate;
 
 /// Renders `summary.csv`.
@@ -38,12 +43,10 @@ impl Exporter for CsvExporter {
                     row(&mut w, a, n, &format!("birnbaum[{}]", imp.component), &imp.birnbaum)?;
                 }
             }
-            row(&mut w, a, "", "cost_per_year", &arch.cost_per_year)?;
-            if let Some(e) = &arch.sla_breach_probability {
-                row(&mut w, a, "", "sla_breach_probability", e)?;
-            }
-            if let Some(e) = &arch.sla_credits_per_year {
-                row(&mut w, a, "", "sla_credits_per_year", e)?;
+            for m in ARCHITECTURE_METRICS {
+                if let Some(e) = arch.metric(m) {
+                    row(&mut w, a, "", m, &e)?;
+                }
             }
         }
         for d in &report.summary.differences {
@@ -51,6 +54,23 @@ impl Exporter for CsvExporter {
                 row(&mut w, &d.a, &c.class, &format!("downtime_hours_per_year.minus[{}]", d.b), &c.difference)?;
             }
             row(&mut w, &d.a, "", &format!("cost_per_year.minus[{}]", d.b), &d.cost_per_year)?;
+            row(&mut w, &d.a, "", &format!("running_cost_per_year.minus[{}]", d.b), &d.costs.running_cost_per_year)?;
+            row(&mut w, &d.a, "", &format!("total_cost_per_year.minus[{}]", d.b), &d.costs.total_cost_per_year)?;
+        }
+        if let Some(d) = &report.summary.decision {
+            let b = &d.baseline;
+            for c in &d.architectures {
+                let figures = [
+                    ("net_benefit_per_year", &c.net_benefit_per_year),
+                    ("extra_running_cost_per_year", &c.extra_running_cost_per_year),
+                    ("failure_cost_saved_per_year", &c.failure_cost_saved_per_year),
+                    ("downtime_hours_saved_per_year", &c.downtime_hours_saved_per_year),
+                    ("break_even_cost_per_hour_down", &c.break_even.cost_per_hour_down),
+                ];
+                for (name, e) in figures {
+                    row(&mut w, &c.architecture, "", &format!("{name}.vs[{b}]"), e)?;
+                }
+            }
         }
         Ok(String::from_utf8(w.into_inner()?)?)
     }

@@ -76,6 +76,18 @@ pub fn money(e: &Estimate) -> String {
     }
 }
 
+/// A number with `decimals` decimals and thousands separators: `1,234.5`.
+pub fn amount(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".to_string();
+    }
+    let text = format!("{:.decimals$}", x.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = thousands(int.parse::<f64>().unwrap_or(0.0));
+    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{frac}") }
+}
+
 /// A rounded number with thousands separators.
 pub fn thousands(x: f64) -> String {
     let neg = x < 0.0;
@@ -147,5 +159,9 @@ mod tests {
         assert_eq!(percent(&Estimate::symmetric(0.99, 0.001)), "99.00% ± 0.10");
         assert_eq!(money(&Estimate::symmetric(1234567.0, 12345.4)), "1,234,567 ± 12,345");
         assert_eq!(pm(&Estimate::none()), "—");
+        assert_eq!(amount(1234.5, 1), "1,234.5");
+        assert_eq!(amount(-93.71, 1), "-93.7");
+        assert_eq!(amount(-0.01, 1), "0.0");
+        assert_eq!(amount(15.0, 0), "15");
     }
 }

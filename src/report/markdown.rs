@@ -93,7 +93,8 @@ fn scenario_section(model: &Model) -> String {
     let rows: Vec<Vec<String>> = model
         .components
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(ci, c)| {
             let mut deps: Vec<String> = c.within.iter().map(|&w| format!("within {}", model.components[w].name)).collect();
             deps.extend(c.requires.iter().map(|&r| model.components[r].name.clone()));
             if c.grace > 0.0 && !c.requires.is_empty() {
@@ -125,6 +126,12 @@ fn scenario_section(model: &Model) -> String {
             }
             if let Some(d) = &c.deploys {
                 notes.push(format!("deploys every {}, {}% bad, rolled back after {}", d.every.describe(), d.bad * 100.0, d.rollback.describe()));
+            }
+            if let Some(&r) = model.costs.running.get(ci).filter(|&&r| r > 0.0) {
+                notes.push(format!("runs {}/yr{}", thousands(r), if c.count > 1 { " per unit" } else { "" }));
+            }
+            if let Some(&p) = model.costs.per_request.get(ci).filter(|&&p| p > 0.0) {
+                notes.push(format!("{p} per request answered"));
             }
             vec![
                 c.name.clone(),
@@ -160,12 +167,15 @@ fn scenario_section(model: &Model) -> String {
         .collect();
     out.push_str(&md_table(&headers, &rows, 1));
     out.push_str("\n### Architectures\n\n");
-    for a in &model.architectures {
+    for (ai, a) in model.architectures.iter().enumerate() {
         out.push_str(&format!("**{}**", a.name));
         if let Some(d) = &a.description {
             out.push_str(&format!(": {d}"));
         }
         out.push('\n');
+        if let Some(&r) = model.costs.architecture.get(ai).filter(|&&r| r > 0.0) {
+            out.push_str(&format!("- its own running cost: {} a year\n", thousands(r)));
+        }
         for (ci, &root) in a.class_roots.iter().enumerate() {
             out.push_str(&format!("- `{}` needs {}\n", model.classes[ci].name, describe_node(model, a, root)));
         }
@@ -195,13 +205,39 @@ fn scenario_section(model: &Model) -> String {
 }
 
 /// The plots, in the order the report shows them: file stem, title, what to read in it.
-pub const PLOTS: [(&str, &str, &str); 5] = [
+pub const PLOTS: [(&str, &str, &str); 6] = [
     ("availability", "Availability", "Unavailability in minutes per year on a log scale (lower is better), with each estimate's interval; the dashed lines mark the nines."),
     ("downtime_cdf", "Downtime per year across replications", "How often a year has more than a given downtime: the tail is what an SLA pays for."),
     ("outage_durations", "Outage durations", "The distribution of outage durations, median and p90 marked."),
     ("timeline", "One sample year", "One replication: each component's down intervals and each class's outages, per architecture, on the same random history."),
-    ("cost", "Expected cost per year", "Downtime cost and SLA credits per architecture, with the interval of the total."),
+    ("cost", "Expected cost of failures per year", "What failures cost per architecture (cost_per_year, running costs aside): downtime cost and SLA credits, with the interval of their total."),
+    ("cost_tradeoff", "Running cost against downtime", "Each architecture's running cost per year against its hours down per year, with both intervals; hollow points are dominated (another costs no more to run and is down no longer); dashed lines join equal running + downtime cost at the scenario's price of an hour down, so the lower line is cheaper in total."),
 ];
+
+/// Every part of each architecture's total cost per year, with its interval.
+fn cost_parts(s: &crate::stats::summary::Summary) -> String {
+    use super::format::{money, pm};
+    let mut headers: Vec<String> =
+        ["architecture", "fixed", "requests", "running", "downtime", "failed requests"].iter().map(|h| h.to_string()).collect();
+    if s.sla.is_some() {
+        headers.push("SLA credits".to_string());
+    }
+    headers.extend(["failure (cost_per_year)", "total", "weighted downtime h/yr"].iter().map(|h| h.to_string()));
+    let rows: Vec<Vec<String>> = s
+        .architectures
+        .iter()
+        .map(|a| {
+            let c = &a.costs;
+            let mut row = vec![a.name.clone(), money(&c.fixed_cost_per_year), money(&c.request_cost_per_year), money(&c.running_cost_per_year), money(&c.downtime_cost_per_year), money(&c.failed_request_cost_per_year)];
+            if s.sla.is_some() {
+                row.push(a.sla_credits_per_year.as_ref().map(money).unwrap_or_default());
+            }
+            row.extend([money(&a.cost_per_year), money(&c.total_cost_per_year), pm(&c.weighted_downtime_hours_per_year)]);
+            row
+        })
+        .collect();
+    format!("### Cost per year, part by part\n\n{}\nFixed costs are the same every replication (what the architecture's components and licences cost, idle or not); requests are the prices of the requests its components answered.\n\n", md_table(&headers, &rows, 1))
+}
 
 fn answer_section(s: &crate::stats::summary::Summary) -> String {
     use super::answer::{by_availability, by_cost, has_costs, hours_pm, verdicts};
@@ -234,10 +270,11 @@ fn answer_section(s: &crate::stats::summary::Summary) -> String {
     out.push_str("\n### Ranked by availability\n\n");
     out.push_str(&md_table(&headers, &rows, 3));
     if has_costs(s) {
-        let mut headers = vec!["rank".to_string(), "architecture".to_string(), "expected cost per year".to_string()];
+        let mut headers = vec!["rank".to_string(), "architecture".to_string(), "running cost per year".to_string(), "failure cost per year".to_string()];
         if s.sla.is_some() {
             headers.push("of which SLA credits".to_string());
         }
+        headers.push("total cost per year".to_string());
         headers.push("more than the cheapest".to_string());
         let r = by_cost(s);
         let rows: Vec<Vec<String>> = r
@@ -247,16 +284,24 @@ fn answer_section(s: &crate::stats::summary::Summary) -> String {
             .enumerate()
             .map(|(k, (&a, behind))| {
                 let arch = &s.architectures[a];
-                let mut row = vec![(k + 1).to_string(), arch.name.clone(), money(&arch.cost_per_year)];
+                let mut row = vec![(k + 1).to_string(), arch.name.clone(), money(&arch.costs.running_cost_per_year), money(&arch.cost_per_year)];
                 if s.sla.is_some() {
                     row.push(arch.sla_credits_per_year.as_ref().map(money).unwrap_or_default());
                 }
+                row.push(money(&arch.costs.total_cost_per_year));
                 row.push(behind.as_ref().map_or_else(|| if k == 0 { "cheapest".to_string() } else { "—".to_string() }, money));
                 row
             })
             .collect();
-        out.push_str("\n### Ranked by expected cost\n\n");
+        out.push_str("\n### Ranked by expected total cost\n\n");
         out.push_str(&md_table(&headers, &rows, 2));
+    }
+    if let Some(d) = s.decision.as_ref().filter(|d| !d.architectures.is_empty()) {
+        use super::decision::{explanation, rows, HEADERS};
+        out.push_str(&format!("\n### Against the baseline `{}`\n\n", d.baseline));
+        let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
+        out.push_str(&md_table(&headers, &rows(s), 1));
+        out.push_str(&format!("\n{}\n", explanation(d, s.confidence)));
     }
     out.push_str(
         "\nDifferences between architectures are paired: every architecture is simulated on the same random histories, so a difference is known much better than the two estimates' intervals suggest. Intervals are ± half-widths at the confidence level of the run.\n\n",
@@ -300,7 +345,8 @@ impl Exporter for MarkdownExporter {
         out.push_str("\nA component's share of downtime counts the outages that began with its failure. Birnbaum importance is the availability with the component always up minus with it always down.\n");
         out.push_str("\n## Totals per architecture\n\n");
         out.push_str(&md_table(&architecture_headers(s), &architecture_rows(s), 1));
-        out.push_str("\nTotal cost is the downtime cost of every class, plus the cost of requests not answered rightly, plus SLA credits paid.\n\n");
+        out.push_str(&format!("\n{}\n\n", super::table::COST_NOTE));
+        out.push_str(&cost_parts(s));
         out.push_str(&scenario_section(report.model));
         out.push_str("## Notes\n\n");
         out.push_str("- Intervals are ± half-widths at the confidence level above; MTTR median and p90 are over outages.\n");

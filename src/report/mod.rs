@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod csv;
+pub mod decision;
 pub mod exact;
 pub mod format;
 pub mod html;

@@ -123,7 +123,7 @@ fn short(v: Option<f64>) -> String {
 
 /// Headers of the per-architecture totals.
 pub fn architecture_headers(s: &Summary) -> Vec<String> {
-    let mut h = vec!["architecture".to_string(), "total cost/yr".to_string()];
+    let mut h: Vec<String> = ["architecture", "running cost/yr", "failure cost/yr", "total cost/yr"].iter().map(|x| x.to_string()).collect();
     if let Some(sla) = &s.sla {
         h.push(format!("SLA breach prob. per {}", sla.period));
         h.push("SLA credits/yr".to_string());
@@ -131,12 +131,12 @@ pub fn architecture_headers(s: &Summary) -> Vec<String> {
     h
 }
 
-/// One row per architecture: total cost and SLA.
+/// One row per architecture: running, failure and total cost, and the SLA.
 pub fn architecture_rows(s: &Summary) -> Vec<Vec<String>> {
     s.architectures
         .iter()
         .map(|a| {
-            let mut r = vec![a.name.clone(), money(&a.cost_per_year)];
+            let mut r = vec![a.name.clone(), money(&a.costs.running_cost_per_year), money(&a.cost_per_year), money(&a.costs.total_cost_per_year)];
             if s.sla.is_some() {
                 r.push(a.sla_breach_probability.as_ref().map(probability).unwrap_or_default());
                 r.push(a.sla_credits_per_year.as_ref().map(money).unwrap_or_default());
@@ -145,6 +145,9 @@ pub fn architecture_rows(s: &Summary) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// How the cost columns add up.
+pub const COST_NOTE: &str = "Running cost = fixed costs (running_cost of every unit used and of the architecture) + prices of the requests components answered; failure cost (cost_per_year) = downtime + failed requests + SLA credits; total = running + failure.";
 
 /// The heading line: scenario, replications, horizon, seed, confidence.
 pub fn heading(s: &Summary) -> String {
@@ -224,6 +227,8 @@ impl Exporter for TableExporter {
             out.push_str(&format!("SLA: target {} per {}, measured on {}.\n", sla.target, sla.period, sla.measures));
         }
         out.push_str("Intervals are ± half-widths; differences between architectures are paired (same random histories); MTTR median / p90 are over outages.\n");
+        out.push_str(COST_NOTE);
+        out.push('\n');
         if let Some(note) = report.exact_note {
             out.push_str(&format!("{note}\n"));
         }

@@ -4,6 +4,7 @@
 //! Pipeline: [`tree`] parses the TOML keeping spans and applies overrides, [`spec`] reads typed
 //! tables (units in [`units`], distributions in [`dist`]), and `model::compile` resolves names.
 
+pub mod cost;
 pub mod dist;
 pub mod reader;
 pub mod spec;

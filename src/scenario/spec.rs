@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Origin;
 use crate::model::{Breaker, Deploys, Effect, Process, Surges};
+use crate::scenario::cost;
 use crate::scenario::dist::{self as dist_reader, Role};
 use crate::scenario::reader::{self, join, Ctx, Later, Table};
 use crate::scenario::tree::{Node, Value};
@@ -69,6 +70,8 @@ pub struct ComponentSpec {
     pub grace: f64,
     /// Where `grace` was written, if it was.
     pub grace_origin: Option<Origin>,
+    /// Running cost and price per request.
+    pub costs: cost::ComponentCosts,
 }
 
 /// `[crews.NAME]`.
@@ -171,6 +174,8 @@ pub struct ArchitectureSpec {
     pub description: Option<String>,
     /// One route per class: the class name and the members (read as `all`).
     pub routes: Vec<(Name, Vec<Name>)>,
+    /// Its own running cost per year (licences, an on-call rota), if given.
+    pub running_cost: Option<cost::Money>,
 }
 
 /// SLA period.
@@ -253,6 +258,7 @@ const SIM_KEYS: &[&str] = &["horizon", "replications", "seed", "confidence", "mi
 
 const COMPONENT_KEYS: &[&str] = &[
     "kind", "failure", "repair", "detect", "within", "requires", "count", "need", "crew", "grace", "fails", "capacity", "modes", "deploys",
+    "running_cost", "cost_per_request",
 ];
 const MODE_KEYS: &[&str] = &["failure", "repair", "detect", "effect", "capacity_left", "fraction"];
 const DEPLOY_KEYS: &[&str] = &["every", "bad", "effect", "capacity_left", "fraction", "rollback"];
@@ -471,6 +477,7 @@ fn read_component(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option
         Some(n) => read_deploys(ctx, n, &join(path, "deploys")).map(Some),
         None => Some(None),
     };
+    let costs = cost::read_component(ctx, &t, path);
     if let (Some(o), Some(r)) = (&grace_origin, &requires) {
         if r.is_empty() && grace.is_some_and(|g| g > 0.0) {
             ctx.warning(o, format!("{}: has no effect because {path} has no `requires`", join(path, "grace")), "grace is how long the component keeps working after one of its requires goes down");
@@ -491,6 +498,7 @@ fn read_component(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option
         crew,
         grace: grace?,
         grace_origin,
+        costs,
     })
 }
 
@@ -850,10 +858,15 @@ fn read_architecture(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Opt
     let t = Table::of(ctx, node, path, "write a table with one route per traffic class, for example api = [\"provider\"]")?;
     let mut description = None;
     let mut routes = Vec::new();
+    let mut running_cost = None;
     let mut ok = true;
     for e in t.entries() {
         if e.key == "description" {
             description = reader::string(ctx, &e.node, &join(path, "description"), "write description = \"...\"").map(str::to_string);
+            continue;
+        }
+        if e.key == "running_cost" {
+            running_cost = cost::running_cost(ctx, &e.node, &join(path, "running_cost"));
             continue;
         }
         match reader::names(ctx, &e.node, &join(path, &e.key), "write the route as a list of component or route names, for example [\"gateway\", \"llm\"]") {
@@ -865,7 +878,7 @@ fn read_architecture(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Opt
             None => ok = false,
         }
     }
-    ok.then(|| ArchitectureSpec { name: name.clone(), description, routes })
+    ok.then(|| ArchitectureSpec { name: name.clone(), description, routes, running_cost })
 }
 
 fn read_sla(ctx: &mut Ctx, node: &Node) -> Option<SlaSpec> {

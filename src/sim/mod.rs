@@ -1424,7 +1424,7 @@ impl<'m> Engine<'m> {
                 }
                 let s = r.walker.sample(&view, a, c, self.now, &mut r.rng_sample, &mut r.breakers);
                 if inside {
-                    self.accounts.tallies[a * ncls + c].add_one(s.outcome, s.latency, s.extra_attempts);
+                    self.accounts.tallies[a * ncls + c].add_one(s.outcome, s.latency, s.extra_attempts, s.charge);
                 }
             }
             for k in 0..r.breakers.len() {

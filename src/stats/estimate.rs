@@ -168,8 +168,18 @@ impl Pair {
         self.x.plausible(replications) && self.y.plausible(replications) && self.x.n == self.y.n && self.sum_xy.is_plausible()
     }
 
-    /// Sample covariance of x and y.
-    fn covariance(&self) -> f64 {
+    /// The sums of the x values.
+    pub fn x(&self) -> &Moments {
+        &self.x
+    }
+
+    /// The sums of the y values.
+    pub fn y(&self) -> &Moments {
+        &self.y
+    }
+
+    /// Sample covariance of x and y (n − 1 denominator; NaN below two pairs).
+    pub fn covariance(&self) -> f64 {
         let n = self.x.n as f64;
         if self.x.n < 2 {
             return f64::NAN;

@@ -1,6 +1,8 @@
 //! Statistics: exact accumulators that merge to the same bits in any order, and the estimates
 //! with confidence intervals they produce.
 
+pub mod cost;
+pub mod decision;
 pub mod distributions;
 pub mod estimate;
 pub mod exact_sum;

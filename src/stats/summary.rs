@@ -8,6 +8,8 @@ use crate::model::{Model, SlaBasis};
 use crate::scenario::units::{HOUR, YEAR};
 use crate::sim::accounting::Accounts;
 use crate::sim::FIRST_OUTAGE_LIMIT;
+use crate::stats::cost::{CostAcc, CostDifference, CostSummary};
+use crate::stats::decision::Decision;
 use crate::stats::estimate::{quantile, Estimate, Moments, Pair, QuantileEstimate, Share};
 use crate::stats::distributions::{ClassDistributions, Distributions};
 use crate::stats::exact_sum::ExactSum;
@@ -90,6 +92,8 @@ pub struct Accumulator {
     unavailability_diff: Vec<Moments>,
     /// Per pair of architectures: total cost per year of `a` minus `b`.
     cost_diff: Vec<Moments>,
+    /// Running and total costs, and the paired sums of the decision.
+    costs: CostAcc,
     /// This replication's unavailability per account and cost per architecture, filled by
     /// [`Accumulator::add`] world by world and turned into differences by
     /// [`Accumulator::count_replication`]. Scratch space, not part of the sums.
@@ -119,6 +123,7 @@ impl Accumulator {
             birnbaum: vec![Moments::default(); n * model.components.len()],
             unavailability_diff: vec![Moments::default(); pairs * model.classes.len()],
             cost_diff: vec![Moments::default(); pairs],
+            costs: CostAcc::new(model),
             current_unavailability: vec![0.0; n],
             current_cost: vec![0.0; model.architectures.len()],
             components: model.components.len(),
@@ -141,6 +146,7 @@ impl Accumulator {
     /// world) and records the differences between architectures it showed.
     pub fn count_replication(&mut self) {
         self.replications += 1;
+        self.costs.count_replication();
         let narch = self.archs.len();
         if narch < 2 {
             return;
@@ -162,6 +168,8 @@ impl Accumulator {
         let ncls = model.classes.len();
         let per_year = YEAR / h;
         let mut class_costs = vec![0.0; self.classes.len()];
+        // Each class's downtime cost and failed-request cost per year, for the cost parts.
+        let mut parts = vec![(0.0, 0.0); self.classes.len()];
         for i in archs.iter().flat_map(|&a| a * ncls..(a + 1) * ncls) {
             let (c, a) = (&mut self.classes[i], &acc.list[i]);
             let class = i % ncls;
@@ -194,6 +202,7 @@ impl Accumulator {
             let cost = (a.downtime / HOUR * cls.cost_per_hour_down + failed_requests * cls.cost_per_failed_request) * per_year;
             c.cost.add(cost);
             class_costs[i] = cost;
+            parts[i] = (a.downtime / HOUR * cls.cost_per_hour_down * per_year, failed_requests * cls.cost_per_failed_request * per_year);
             c.outages.add(a.outages as f64);
             c.blips.add(a.blips as f64);
             c.longest.add(a.longest);
@@ -237,6 +246,7 @@ impl Accumulator {
             }
             arch.cost.add(downtime_cost + credits_per_year);
             self.current_cost[ai] = downtime_cost + credits_per_year;
+            self.costs.add(model, acc, ai, &parts[ai * ncls..(ai + 1) * ncls], credits_per_year, downtime_cost + credits_per_year);
         }
     }
 
@@ -309,6 +319,7 @@ impl Accumulator {
         for (a, b) in self.cost_diff.iter_mut().zip(&o.cost_diff) {
             a.merge(b);
         }
+        self.costs.merge(&o.costs);
         for (a, b) in self.archs.iter_mut().zip(&o.archs) {
             a.cost.merge(&b.cost);
             a.breach.merge(&b.breach);
@@ -366,7 +377,7 @@ impl Accumulator {
         if !self.birnbaum.iter().chain(&self.unavailability_diff).chain(&self.cost_diff).all(|m| m.plausible(r)) {
             return implausible("Birnbaum sums or differences");
         }
-        Ok(())
+        self.costs.check(model, r)
     }
 
     /// The largest count held (events, or values in one histogram): merging accumulators
@@ -457,6 +468,7 @@ impl Accumulator {
                     description: arch.description.clone(),
                     classes,
                     cost_per_year: a.cost.estimate(conf),
+                    costs: self.costs.summary(model, ai, conf),
                     sla_breach_probability: breach,
                     sla_credits_per_year: credits,
                 }
@@ -483,6 +495,7 @@ impl Accumulator {
             notes: self.notes(),
             architectures,
             differences: self.differences(model),
+            decision: crate::stats::decision::decide(model, &self.costs, conf),
             precision: None,
             replay: None,
         }
@@ -507,6 +520,7 @@ impl Accumulator {
                     })
                     .collect(),
                 cost_per_year: self.cost_diff[k].estimate(conf),
+                costs: self.costs.difference(k, conf),
             })
             .collect()
     }
@@ -551,7 +565,7 @@ impl Accumulator {
 
 /// How to read request_success.
 pub const REQUEST_SUCCESS_NOTE: &str = "request_success is the fraction of requests answered rightly within the deadline; \
-in architectures without request-level behaviour (retries, timeouts, breakers, balancing, capacity, failure modes, deploys, surges) \
+in architectures without request-level behaviour (retries, timeouts, breakers, balancing, capacity, failure modes, deploys, surges, prices per request) \
 it is the availability weighted by the daily profile";
 
 /// The `p`-quantile of a latency distribution kept as (seconds → requests).
@@ -673,7 +687,7 @@ impl ArchitectureSummary {
             "cost_per_year" => Some(self.cost_per_year),
             "sla_breach_probability" => self.sla_breach_probability,
             "sla_credits_per_year" => self.sla_credits_per_year,
-            _ => None,
+            _ => self.costs.metric(name),
         }
     }
 }
@@ -700,8 +714,12 @@ pub struct ArchitectureSummary {
     pub description: Option<String>,
     /// Per class.
     pub classes: Vec<ClassSummary>,
-    /// Downtime cost of all classes plus SLA credits, per year.
+    /// What failures cost per year: every class's downtime and failed-request cost, plus SLA
+    /// credits (running costs are not in it; `total_cost_per_year` adds them).
     pub cost_per_year: Estimate,
+    /// Running cost, the parts of the failure cost, and the total.
+    #[serde(flatten)]
+    pub costs: CostSummary,
     /// Probability that an SLA period is breached (no SLA: `null`).
     pub sla_breach_probability: Option<Estimate>,
     /// SLA credits per year (no SLA: `null`).
@@ -750,6 +768,10 @@ pub struct Summary {
     /// random histories, these intervals are much narrower than the two estimates' intervals
     /// suggest.
     pub differences: Vec<Difference>,
+    /// Every architecture against the baseline: net benefit and break-even cost of downtime
+    /// (with a single architecture, the baseline and the price of downtime alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// How a precision target (`--precision`, `--rel-precision`) went; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<crate::precision::Outcome>,    /// What was replayed (`relsim replay`): the window, the traced components and their
@@ -767,8 +789,11 @@ pub struct Difference {
     pub b: String,
     /// Per class: downtime hours per year of `a` minus `b`.
     pub downtime_hours_per_year: Vec<ClassDifference>,
-    /// Total cost per year (downtime cost and SLA credits) of `a` minus `b`.
+    /// What failures cost per year (downtime, failed requests and SLA credits) of `a` minus `b`.
     pub cost_per_year: Estimate,
+    /// Running and total cost per year of `a` minus `b`.
+    #[serde(flatten)]
+    pub costs: CostDifference,
 }
 
 /// A difference for one class.

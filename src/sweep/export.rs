@@ -3,7 +3,7 @@
 //! `sweep.json` (every point's full summary).
 
 use super::SweepResult;
-use crate::model::{ARCHITECTURE_METRICS, CLASS_METRICS};
+use crate::model::{ARCHITECTURE_METRICS, CLASS_METRICS, DECISION_METRICS};
 use crate::stats::estimate::Estimate;
 
 fn num(x: Option<f64>) -> String {
@@ -11,7 +11,8 @@ fn num(x: Option<f64>) -> String {
 }
 
 /// `sweep.csv`: one row per point, architecture, class and metric; architecture-level metrics
-/// (total cost, SLA) have an empty class.
+/// (costs, SLA, and the decision against the baseline: `net_benefit_per_year`,
+/// `break_even_cost_per_hour_down`) have an empty class.
 pub fn csv(result: &SweepResult) -> anyhow::Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = result.parameters.iter().map(String::as_str).collect();
@@ -24,7 +25,7 @@ pub fn csv(result: &SweepResult) -> anyhow::Result<String> {
             w.write_record(&r)?;
             Ok(())
         };
-        for a in &p.summary.architectures {
+        for (ai, a) in p.summary.architectures.iter().enumerate() {
             for c in &a.classes {
                 for m in CLASS_METRICS {
                     if let Some(e) = c.metric(m) {
@@ -32,8 +33,8 @@ pub fn csv(result: &SweepResult) -> anyhow::Result<String> {
                     }
                 }
             }
-            for m in ARCHITECTURE_METRICS {
-                if let Some(e) = a.metric(m) {
+            for m in ARCHITECTURE_METRICS.iter().chain(DECISION_METRICS) {
+                if let Some(e) = p.summary.architecture_metric(ai, m) {
                     row(&a.name, "", m, &e)?;
                 }
             }
@@ -48,7 +49,7 @@ pub fn json(result: &SweepResult) -> anyhow::Result<String> {
 }
 
 /// The terminal view: per point and architecture, each class's availability and request
-/// success, and the total cost.
+/// success, and the total cost (running cost included).
 pub fn table(result: &SweepResult, color: bool, wrap: bool) -> String {
     use crate::report::format::{money, percent};
     use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
@@ -61,7 +62,7 @@ pub fn table(result: &SweepResult, color: bool, wrap: bool) -> String {
         headers.push(format!("{c} availability"));
         headers.push(format!("{c} request success"));
     }
-    headers.push("cost/yr".to_string());
+    headers.push("total cost/yr".to_string());
     if color {
         t.enforce_styling();
         t.set_header(headers.iter().map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
@@ -76,7 +77,7 @@ pub fn table(result: &SweepResult, color: bool, wrap: bool) -> String {
                 row.push(percent(&c.availability));
                 row.push(percent(&c.request_success));
             }
-            row.push(money(&a.cost_per_year));
+            row.push(money(&a.costs.total_cost_per_year));
             t.add_row(row);
         }
     }

@@ -16,6 +16,8 @@ pub struct Tally {
     pub latency_sum: f64,
     /// Requests by latency: (seconds, requests), sorted by latency.
     pub latency: Vec<(f64, f64)>,
+    /// Money the requests cost: the prices of the components that answered them.
+    pub charge: f64,
 }
 
 impl Tally {
@@ -26,6 +28,7 @@ impl Tally {
         self.extra_attempts = 0.0;
         self.latency_sum = 0.0;
         self.latency.clear();
+        self.charge = 0.0;
     }
 
     /// Adds `n` expected requests that follow `walk`.
@@ -38,15 +41,17 @@ impl Tally {
             *t += n * p;
         }
         self.extra_attempts += n * walk.extra_attempts;
+        self.charge += n * walk.charge;
         for &(l, p) in &walk.latency {
             self.latency_sum += n * p * l;
             self.add_latency(l, n * p);
         }
     }
 
-    /// Adds one request.
-    pub fn add_one(&mut self, outcome: Outcome, latency: f64, extra_attempts: u32) {
+    /// Adds one request, which cost `charge`.
+    pub fn add_one(&mut self, outcome: Outcome, latency: f64, extra_attempts: u32, charge: f64) {
         self.requests += 1.0;
+        self.charge += charge;
         self.outcomes[outcome as usize] += 1.0;
         self.extra_attempts += extra_attempts as f64;
         self.latency_sum += latency;

@@ -70,19 +70,23 @@ pub struct ClassWalk {
     pub extra_attempts: f64,
     /// Latency distribution over all requests: (seconds, probability).
     pub latency: Vec<(f64, f64)>,
+    /// Expected money per request: the price of every component that answers it (rightly or
+    /// not), weighted by how likely it is to answer.
+    pub charge: f64,
 }
 
 // By hand, so that `clone_from` reuses the latency buffer (walks are copied at every event
 // that changes them).
 impl Clone for ClassWalk {
     fn clone(&self) -> Self {
-        ClassWalk { p: self.p, extra_attempts: self.extra_attempts, latency: self.latency.clone() }
+        ClassWalk { p: self.p, extra_attempts: self.extra_attempts, latency: self.latency.clone(), charge: self.charge }
     }
 
     fn clone_from(&mut self, source: &Self) {
         self.p = source.p;
         self.extra_attempts = source.extra_attempts;
         self.latency.clone_from(&source.latency);
+        self.charge = source.charge;
     }
 }
 
@@ -113,6 +117,8 @@ pub struct Sampled {
     pub latency: f64,
     /// Extra attempts it made.
     pub extra_attempts: u32,
+    /// Money it cost: the price of every component that answered it.
+    pub charge: f64,
 }
 
 /// What the walk reads about the system at one instant.
@@ -145,6 +151,12 @@ pub struct Walker<'m> {
     model: &'m Model,
     plan: &'m Plan,
     hang: Vec<bool>,
+    /// Per component: its price per request answered.
+    price: Vec<f64>,
+    /// The components with a price: the only ones a request's charge can come from.
+    priced: Vec<usize>,
+    /// The charge of the request being drawn (per-request mode).
+    charge: f64,
     /// The components with a `capacity`: the only ones whose capacity can be finite.
     with_capacity: Vec<usize>,
     ncls: usize,
@@ -303,6 +315,9 @@ impl<'m> Walker<'m> {
             model,
             plan,
             hang: model.components.iter().map(|c| c.hang).collect(),
+            price: (0..model.components.len()).map(|c| model.costs.per_request.get(c).copied().unwrap_or(0.0)).collect(),
+            priced: (0..model.components.len()).filter(|&c| model.costs.per_request.get(c).is_some_and(|&p| p > 0.0)).collect(),
+            charge: 0.0,
             with_capacity: (0..model.components.len()).filter(|&c| model.components[c].capacity.is_some()).collect(),
             ncls,
             ncomp,
@@ -451,6 +466,9 @@ impl<'m> Walker<'m> {
         self.state[arch].unit_calls.fill((0.0, 0.0, 0.0));
         for (ci, cls) in self.model.classes.iter().enumerate() {
             let atoms = self.walk_class(view, cls, ci, base + a.class_roots[ci] as u32);
+            // A component answers what reaches it while it is up, less what it sheds.
+            let st = &self.state[arch];
+            let charge = self.priced.iter().map(|&c| self.price[c] * st.unit_load[ci * ncomp + c] * (1.0 - st.overload[c])).sum();
             let w = &mut self.state[arch].classes[ci];
             w.p = [0.0; 6];
             w.latency.clear();
@@ -459,6 +477,7 @@ impl<'m> Walker<'m> {
                 w.latency.push((at.latency, at.p));
             }
             w.extra_attempts = self.extra;
+            w.charge = charge;
             w.latency.sort_by(|x, y| x.0.total_cmp(&y.0));
             w.latency.dedup_by(|x, y| {
                 if (x.0 - y.0).abs() <= 1e-9 * x.0.max(1.0) {
@@ -672,14 +691,15 @@ impl<'m> Walker<'m> {
     /// overload of the last `evaluate`; its calls go through and are recorded by `breakers`.
     pub fn sample(&mut self, view: &View<'_>, arch: usize, class: usize, now: f64, rng: &mut Stream, breakers: &mut [Breaker]) -> Sampled {
         let Some(pos) = self.plan.arch_position(arch) else {
-            return Sampled { outcome: Outcome::Fast, latency: 0.0, extra_attempts: 0 };
+            return Sampled { outcome: Outcome::Fast, latency: 0.0, extra_attempts: 0, charge: 0.0 };
         };
         let root = self.plan.arch_first_node[pos] + self.model.architectures[arch].class_roots[class] as u32;
         self.deadline = self.model.classes[class].timeout.unwrap_or(f64::INFINITY);
         self.arch = arch;
+        self.charge = 0.0;
         let mut extra = 0;
         let (outcome, latency) = self.draw(view, NODE_BIT | root, 0.0, self.deadline, now, rng, breakers, &mut extra);
-        Sampled { outcome, latency, extra_attempts: extra }
+        Sampled { outcome, latency, extra_attempts: extra, charge: self.charge }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -690,13 +710,12 @@ impl<'m> Walker<'m> {
                 return if self.hang[c] { (Outcome::Timeout, until.min(self.deadline)) } else { (Outcome::Fast, t) };
             }
             let u: f64 = rng.random();
-            return if u < self.state[self.arch].overload[c] {
-                (Outcome::Overload, t)
-            } else if rng.random::<f64>() < view.silent[c] {
-                (Outcome::Wrong, t)
-            } else {
-                (Outcome::Right, t)
-            };
+            if u < self.state[self.arch].overload[c] {
+                return (Outcome::Overload, t);
+            }
+            // Answered, rightly or not: billed.
+            self.charge += self.price[c];
+            return if rng.random::<f64>() < view.silent[c] { (Outcome::Wrong, t) } else { (Outcome::Right, t) };
         }
         let n = (member & !NODE_BIT) as usize;
         let plan = self.plan;
