@@ -7,12 +7,16 @@
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod analytic;
+pub mod budget;
 pub mod cli;
 pub mod diagnostic;
+pub mod interrupt;
 pub mod model;
 pub mod montecarlo;
+pub mod output;
 pub mod plot;
 pub mod precision;
+pub mod preflight;
 pub mod progress;
 pub mod report;
 pub mod scenario;

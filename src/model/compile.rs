@@ -508,6 +508,8 @@ impl ArchBuilder<'_> {
         }
         if self.stack.len() >= MAX_ROUTE_DEPTH {
             ctx.error(&name.origin, format!("{path}: routes are nested more than {MAX_ROUTE_DEPTH} deep"), "flatten the routes");
+            // The routes below are used, only too deep to expand: no "not used" warnings.
+            self.mark_used_below(r);
             return None;
         }
         if let Some(start) = self.stack.iter().position(|&s| s == r) {
@@ -524,6 +526,23 @@ impl ArchBuilder<'_> {
         let idx = self.nodes.len() - 1;
         self.route_node[r] = Some(idx);
         Some(Member::Node(idx))
+    }
+
+    /// Marks route `r` and every route and component it names, directly or through other
+    /// routes, as used (iteratively: the nesting may be deep).
+    fn mark_used_below(&mut self, r: usize) {
+        let mut stack = vec![r];
+        while let Some(r) = stack.pop() {
+            for m in &self.sc.routes[r].members {
+                if let Some(&c) = self.comp_index.get(m.text.as_str()) {
+                    self.comp_used[c] = true;
+                } else if let Some(&k) = self.route_index.get(m.text.as_str()) {
+                    if !std::mem::replace(&mut self.route_used[k], true) {
+                        stack.push(k);
+                    }
+                }
+            }
+        }
     }
 
     fn build_route(&mut self, ctx: &mut Ctx, r: &RouteSpec) -> Option<RouteNode> {

@@ -115,6 +115,8 @@ const SUPERSAMPLE: u32 = 2;
 
 /// Renders `fig` to `<dir>/<stem>.svg` and `<dir>/<stem>.png` and appends both paths.
 fn render<F: Figure>(dir: &Path, fig: &F, written: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    // Drawing every figure takes a while: a signal stops it between figures.
+    crate::interrupt::check()?;
     let (w, h) = fig.size();
     let svg_path = dir.join(format!("{}.svg", fig.stem()));
     let mut svg = String::new();

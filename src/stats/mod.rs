@@ -4,5 +4,6 @@
 pub mod distributions;
 pub mod estimate;
 pub mod exact_sum;
+pub mod guards;
 pub mod histogram;
 pub mod summary;

@@ -462,7 +462,7 @@ impl Accumulator {
                 }
             })
             .collect();
-        Summary {
+        let mut summary = Summary {
             scenario: model.name.clone(),
             description: model.description.clone(),
             relsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -484,7 +484,15 @@ impl Accumulator {
             architectures,
             differences: self.differences(model),
             precision: None,
-        }
+        };
+        crate::stats::guards::apply(&mut summary, &self.guard_facts());
+        summary
+    }
+
+    /// Per architecture × class, what [`crate::stats::guards`] needs beyond the estimates.
+    fn guard_facts(&self) -> Vec<crate::stats::guards::ClassFacts> {
+        let limit = crate::stats::guards::follow_limit_seconds();
+        self.classes.iter().map(|c| crate::stats::guards::ClassFacts { outages: c.durations.total(), at_follow_limit: c.durations.count_at_least(limit) }).collect()
     }
 
     /// Paired differences between every two architectures.
