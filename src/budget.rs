@@ -5,16 +5,18 @@
 //! The estimate counts events, the engine's unit of work: every unit of every simulated
 //! component fails, is detected (when it has a detection delay) and is repaired about
 //! horizon / (mean up time + mean detection + mean repair) times per replication; deploys,
-//! surges and hourly rate changes add their own events; `--per-request` adds every request;
-//! `--importance` runs each replication again twice per component and `--first-outage` at least
-//! once more. Each world (a group of architectures simulated in one event loop) counts
-//! separately. It is an order of magnitude, not a promise: outages followed past the horizon
-//! and breakers add events it does not count.
+//! surges, hourly rate changes and circuit breakers cycling on a member that is down add their
+//! own events; `--per-request` adds every request; `--importance` runs each replication again
+//! twice per component and `--first-outage` at least once more. Each world (a group of
+//! architectures simulated in one event loop) counts separately. It is an order of magnitude,
+//! not a promise (it is within 10 % for the shipped scenarios): outages followed past the
+//! horizon add events it does not count.
 
 use crate::model::dist::Dist;
 use crate::model::Model;
 use crate::montecarlo::Options;
 use crate::scenario::units::{HOUR, YEAR};
+use crate::sim::FIRST_OUTAGE_LIMIT;
 
 /// Events above which a run is refused without `--force`: about an hour and a half on the
 /// project's 2-core machine at [`EVENTS_PER_SECOND`] per thread.
@@ -36,6 +38,9 @@ pub struct Work {
     pub replications: u64,
     /// What multiplies the work beyond one run of each replication, for the message.
     pub factors: Vec<String>,
+    /// Events if every `--first-outage` run went on to its 10,000-year cap (a class that
+    /// rarely fails); equal to `events` without `--first-outage`.
+    pub events_at_most: f64,
 }
 
 /// The mean of a duration distribution, never below a millisecond (a zero mean would count as
@@ -48,6 +53,7 @@ fn mean(d: &Dist) -> f64 {
 pub fn estimate(model: &Model, replications: u64, options: &Options) -> Work {
     let h = model.horizon;
     let mut per_replication = 0.0;
+    let mut per_replication_at_most = 0.0;
     let mut factors = Vec::new();
     let mut most_components = 0usize;
     for archs in crate::sim::plan::worlds(model) {
@@ -70,13 +76,17 @@ pub fn estimate(model: &Model, replications: u64, options: &Options) -> Work {
         }
         let request_level = archs.iter().any(|&a| model.request_level(a));
         if request_level {
-            // Rates are refreshed every hour; surges start and end.
-            events += h / HOUR;
+            // Rates are refreshed every hour when the daily profile changes what breakers or
+            // capacities see; surges start and end.
+            if crate::sim::plan::Plan::new(model, &archs).ticks {
+                events += h / HOUR;
+            }
             for cls in &model.classes {
                 if let Some(s) = &cls.surges {
                     events += 2.0 * h / (mean(&s.every) + mean(&s.duration));
                 }
             }
+            events += breaker_events(model, &archs);
             if options.accounting == crate::sim::Accounting::PerRequest {
                 events += model.total_rate() * h;
             }
@@ -87,6 +97,7 @@ pub fn estimate(model: &Model, replications: u64, options: &Options) -> Work {
         if options.importance {
             runs += 2.0 * used_count as f64;
         }
+        per_replication_at_most += events * (runs + if options.first_outage { (FIRST_OUTAGE_LIMIT / h).max(1.0) } else { 0.0 });
         if options.first_outage {
             runs += 1.0;
         }
@@ -101,13 +112,73 @@ pub fn estimate(model: &Model, replications: u64, options: &Options) -> Work {
     if options.first_outage {
         factors.push("--first-outage: each replication again until every class has failed (counted as one more horizon; longer for classes that rarely fail)".to_string());
     }
-    Work { events: per_replication * replications as f64, per_replication, replications, factors }
+    let n = replications as f64;
+    Work { events: per_replication * n, per_replication, replications, factors, events_at_most: per_replication_at_most.max(per_replication) * n }
+}
+
+/// Circuit breakers add events while a member they guard is down: it opens, waits `open_for`,
+/// tries again and opens again: about one event every `open_for` (measured on the shipped
+/// scenarios).
+fn breaker_events(model: &Model, archs: &[usize]) -> f64 {
+    let h = model.horizon;
+    let mut events = 0.0;
+    for &a in archs {
+        let nodes = &model.architectures[a].nodes;
+        for node in nodes {
+            let crate::model::NodeKind::Failover(f) = &node.kind else { continue };
+            let Some(b) = f.breaker else { continue };
+            for m in &node.members {
+                events += member_unavailability(model, nodes, m) * h / b.open_for.max(1.0);
+            }
+        }
+    }
+    events
+}
+
+/// A rough unavailability of a route member: a component's own (detection and repair over its
+/// cycle), a route's the sum of its components' (capped at 1).
+fn member_unavailability(model: &Model, nodes: &[crate::model::RouteNode], m: &crate::model::Member) -> f64 {
+    let component = |c: usize| {
+        let comp = &model.components[c];
+        let p = &comp.processes[0];
+        let down = p.detect.as_ref().map_or(0.0, mean) + mean(&p.repair);
+        let u = down / (mean(&p.failure) + down);
+        // A pool is down only when several units are.
+        u.powi((comp.count - comp.need + 1) as i32)
+    };
+    match *m {
+        crate::model::Member::Component(c) => component(c),
+        crate::model::Member::Node(k) => nodes[k]
+            .members
+            .iter()
+            .map(|x| match *x {
+                crate::model::Member::Component(c) => component(c),
+                crate::model::Member::Node(_) => 0.0,
+            })
+            .sum::<f64>()
+            .min(1.0),
+    }
 }
 
 impl Work {
     /// Whether it is above [`LIMIT_EVENTS`].
     pub fn too_much(&self) -> bool {
         !(self.events <= LIMIT_EVENTS)
+    }
+
+    /// When `--first-outage` could take days more than estimated (a class that rarely fails
+    /// makes each replication run to the 10,000-year cap), what to say.
+    pub fn first_outage_warning(&self, threads: usize) -> Option<String> {
+        // Most scenarios fail within days, so only an upper bound of days of work is worth a
+        // warning.
+        (self.events_at_most > 100.0 * LIMIT_EVENTS && self.events_at_most > 2.0 * self.events).then(|| {
+            format!(
+                "--first-outage runs each replication until every class has had an outage, for at most {:.0} years: a class that rarely fails makes that up to {} events, about {} (Ctrl-C stops it cleanly)",
+                FIRST_OUTAGE_LIMIT / YEAR,
+                sci(self.events_at_most),
+                human_time(self.events_at_most / (EVENTS_PER_SECOND * threads.max(1) as f64))
+            )
+        })
     }
 
     /// Seconds it would take on `threads` threads at [`EVENTS_PER_SECOND`] each.
@@ -142,7 +213,11 @@ fn sci(x: f64) -> String {
 
 /// A horizon in years (or hours when short), readable however large.
 fn years(seconds: f64) -> String {
-    if seconds < YEAR { format!("{} h", sci(seconds / HOUR)) } else { format!("{} years", sci(seconds / YEAR)) }
+    match seconds / YEAR {
+        y if y < 1.0 => format!("{} h", sci(seconds / HOUR)),
+        y if y == 1.0 => "1 year".to_string(),
+        y => format!("{} years", sci(y)),
+    }
 }
 
 /// Seconds as "40 seconds", "3 minutes", "5 hours", "12 days", "2.3e9 years".
@@ -187,6 +262,11 @@ mod tests {
         let w = estimate(&model(""), 1, &Options { importance: true, first_outage: true, ..Default::default() });
         assert!((w.per_replication - 175.2 * 4.0).abs() < 1e-9, "{w:?}");
         assert_eq!(w.factors.len(), 2);
+        // At most: the first-outage run goes on for 10,000 horizons of a year.
+        assert!((w.events_at_most - 175.2 * (3.0 + 10_000.0)).abs() < 1e-6, "{w:?}");
+        assert!(w.first_outage_warning(2).is_none());
+        let w = estimate(&model(""), 10_000_000, &Options { first_outage: true, ..Default::default() });
+        assert!(!w.too_much() && w.first_outage_warning(2).is_some_and(|m| m.contains("1.8e13 events")), "{w:?}");
     }
 
     #[test]

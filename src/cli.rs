@@ -1,8 +1,10 @@
 //! The command line: raw arguments become validated settings here, in one place, and each
 //! subcommand is a function returning the process exit code.
 //!
-//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder)
-//! or, for `check`, an [[slo]] that does not hold, 2 bad input (arguments or scenario).
+//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder,
+//! found before simulating) or, for `check`, an [[slo]] that does not hold, 2 bad input
+//! (arguments, scenario, or work far beyond usual without `--force`), 130/143 interrupted by
+//! SIGINT/SIGTERM (see `crate::interrupt`, `crate::preflight`; docs/errors.md).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -352,7 +354,7 @@ fn validate(args: ValidateArgs) -> i32 {
         Err(code) => return code,
     };
     let m = &loaded.model;
-    if let Err(code) = crate::preflight::run_work(m, m.replications, &crate::montecarlo::Options::default(), args.force) {
+    if let Err(code) = crate::preflight::run_work(&loaded, &args.scenario.sets, false, m.replications, &crate::montecarlo::Options::default(), args.force, stderr_color()) {
         return code;
     }
     println!(
@@ -401,7 +403,7 @@ fn exact(args: ExactArgs) -> i32 {
     } else {
         let n = analysis.archs.iter().filter(|r| r.is_err()).count();
         eprintln!(
-            "error: {} of {} architectures have no exact answer (see the reasons above); exact answers need exponential distributions, instant switch-overs, and grace periods only where components are independent",
+            "error: {} of {} architectures have no exact answer (see the reasons above: exact answers need exponential distributions, instant switch-overs and grace periods only where components are independent, within the --max-states budget)",
             n,
             analysis.archs.len()
         );
@@ -595,7 +597,7 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
         Some(s) => args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file).join(format!("shard-{}-of-{}", s.index(), s.count()))),
         None => args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file)),
     };
-    crate::preflight::run_work(model, replications, &options, args.force)?;
+    crate::preflight::run_work(&loaded, &args.scenario.sets, args.reps.is_some(), replications, &options, args.force, stderr_color())?;
     crate::preflight::outputs(&[&out_dir], &[])?;
     let started = Instant::now();
     let done = AtomicU64::new(0);

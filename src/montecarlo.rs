@@ -73,6 +73,10 @@ pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &Atom
                             engine.set_forced(None);
                         }
                     }
+                    // A replication cut short by a signal is not counted as done.
+                    if crate::interrupt::requested() {
+                        return (engines, acc);
+                    }
                     acc.count_replication();
                     done.fetch_add(1, Ordering::Relaxed);
                     (engines, acc)

@@ -9,8 +9,11 @@
 use std::path::Path;
 
 use crate::budget::{self, Work};
+use crate::diagnostic::{render, Diagnostic};
 use crate::model::Model;
 use crate::montecarlo::Options;
+use crate::scenario::units::YEAR;
+use crate::scenario::Loaded;
 
 /// Exit code for bad input (as `cli::EXIT_INPUT`).
 const EXIT_INPUT: i32 = 2;
@@ -25,6 +28,9 @@ pub fn threads(options: &Options) -> usize {
 /// Refuses (printing why, returning exit code 2) work above the limit unless `force`.
 pub fn work(work: &Work, model: &Model, options: &Options, force: bool) -> Result<(), i32> {
     if !work.too_much() {
+        if let Some(w) = work.first_outage_warning(threads(options)) {
+            eprintln!("warning: {w}");
+        }
         return Ok(());
     }
     let threads = threads(options);
@@ -37,9 +43,33 @@ pub fn work(work: &Work, model: &Model, options: &Options, force: bool) -> Resul
     Err(EXIT_INPUT)
 }
 
-/// The work check for one model run with `options` for `replications`.
-pub fn run_work(model: &Model, replications: u64, options: &Options, force: bool) -> Result<(), i32> {
-    work(&budget::estimate(model, replications, options), model, options, force)
+/// The work check for one scenario run with `options` for `replications`. A refusal points at
+/// the key of the file (or `--set`) to change: `simulation.replications` or
+/// `simulation.horizon`, whichever is further beyond the usual (a thousand replications of a
+/// year), unless the replications came from `--reps` (`reps_from_cli`).
+pub fn run_work(loaded: &Loaded, sets: &[String], reps_from_cli: bool, replications: u64, options: &Options, force: bool, color: bool) -> Result<(), i32> {
+    let model = &loaded.model;
+    let estimate = budget::estimate(model, replications, options);
+    if !estimate.too_much() || force {
+        return work(&estimate, model, options, force);
+    }
+    let reps_ratio = replications as f64 / 1000.0;
+    let horizon_ratio = model.horizon / YEAR;
+    let key = if reps_ratio >= horizon_ratio { "replications" } else { "horizon" };
+    let origin = match (key, reps_from_cli) {
+        ("replications", true) => None,
+        _ => crate::scenario::origin_of(loaded.text(), sets, &["simulation", key]),
+    };
+    let Some(origin) = origin else {
+        return work(&estimate, model, options, force);
+    };
+    let (message, help) = estimate.refusal(model, threads(options));
+    let mut d = Diagnostic::error(&origin, format!("simulation.{key}: {message}"));
+    for h in help {
+        d = d.help(h);
+    }
+    eprint!("{}", render(&loaded.sources, &[d], color));
+    Err(EXIT_INPUT)
 }
 
 /// Checks that the output folders and files can be written; prints the problem and returns

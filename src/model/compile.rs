@@ -131,8 +131,11 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
         architectures.push(Architecture { name: a.name.text.clone(), description: a.description.clone(), nodes, class_roots });
     }
 
+    // After an error, a reference that did not resolve (or a route too deep to expand) may be
+    // all that makes something look unused: say nothing rather than something false.
+    let certain = !ctx.diags.has_errors();
     for (i, r) in sc.routes.iter().enumerate() {
-        if !route_used[i] {
+        if certain && !route_used[i] {
             ctx.warning(&r.name.origin, format!("routes.{}: not used by any architecture", r.name.text), "use it in an architecture or remove it");
         }
     }
@@ -141,7 +144,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
     let routed = comp_used.clone();
     mark_dependencies(&components, &mut comp_used);
     for (i, c) in sc.components.iter().enumerate() {
-        if !comp_used[i] {
+        if certain && !comp_used[i] {
             ctx.warning(&c.name.origin, format!("components.{}: not used by any architecture", c.name.text), "it is not simulated; use it in a route or remove it");
         } else if !routed[i] && c.capacity.is_some() {
             ctx.warning(

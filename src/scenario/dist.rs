@@ -45,6 +45,14 @@ pub fn read(ctx: &mut Ctx, node: &Node, path: &str, role: Role) -> Option<Dist> 
             return None;
         }
     };
+    if dist.mean() < crate::scenario::limits::MIN_MEAN_INTERVAL && role != Role::Delay && dist.mean() > 0.0 {
+        ctx.error(
+            &node.origin,
+            format!("{path}: a mean of {} is shorter than relsim can simulate (at least 1ms: events would pile up at one instant)", dist.describe()),
+            "write a mean of at least \"1ms\"",
+        );
+        return None;
+    }
     if dist.mean() <= 0.0 {
         match role {
             Role::Failure => {

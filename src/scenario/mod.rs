@@ -216,3 +216,22 @@ pub fn load_sweep_str(display_name: &str, stem: &str, text: &str, sets: &[String
     }
     Ok(SweepLoaded { keys: plan.axes.iter().map(|a| a.key.clone()).collect(), zip: plan.zip, points: out, sources, warnings: warnings.unwrap_or_default() })
 }
+
+/// Where the value at `path` (for example `["simulation", "horizon"]`) was written in a
+/// scenario loaded from `text` with `sets`, with source ids as [`load_str`] gives them (the file
+/// first, then each `--set`), so the origin renders with that load's `Sources`. `None` when
+/// the value is not written anywhere (a default).
+pub fn origin_of(text: &str, sets: &[String], path: &[&str]) -> Option<crate::diagnostic::Origin> {
+    let mut sources = Sources::new();
+    let file = sources.add("", text);
+    let mut root = tree::parse(file, text).ok()?;
+    for set in sets {
+        let ov = tree::parse_override(&mut sources, set).ok()?;
+        tree::apply_override(&mut root, &ov).ok()?;
+    }
+    let mut node = &root;
+    for key in path {
+        node = node.get(key)?;
+    }
+    Some(node.origin.clone())
+}

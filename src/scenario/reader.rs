@@ -190,11 +190,21 @@ pub fn number(ctx: &mut Ctx, node: &Node, path: &str, example: &str) -> Option<f
 pub fn number_in(ctx: &mut Ctx, node: &Node, path: &str, lo: f64, hi: f64, example: &str) -> Option<f64> {
     let v = number(ctx, node, path, example)?;
     if v < lo || v > hi {
-        let what = if hi >= f64::MAX { unbounded_words(lo) } else { format!("{v} is outside [{lo}, {hi}]") };
+        // A large upper bound (money) is a sanity limit, not a range worth printing whole.
+        let what = match (v < lo, hi >= 1e7) {
+            (_, false) => format!("{v} is outside [{lo}, {hi}]"),
+            (true, true) => format!("{}, found {v}", unbounded_words(lo)),
+            (false, true) => format!("{} is more than the largest allowed, {}", short(v), short(hi)),
+        };
         ctx.error(&node.origin, format!("{path}: {what}"), example);
         return None;
     }
     Some(v)
+}
+
+/// A bound as written in a message: `1e15` rather than `1000000000000000`.
+fn short(x: f64) -> String {
+    if x.abs() >= 1e7 { format!("{x:e}") } else { x.to_string() }
 }
 
 /// Below a range without an upper bound: "must not be negative" or "must be at least 2" (never

@@ -791,18 +791,18 @@ fn read_class(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Cla
             ctx.error(&n.origin, format!("{}: must be above zero", join(path, "rate")), "write for example rate = \"100/s\"");
             return None;
         }
-        Some(r)
+        crate::scenario::limits::rate(ctx, n, &join(path, "rate"), r)
     });
     let profile = match t.get("profile") {
         Some(n) => Some(read_profile(ctx, n, &join(path, "profile"))?),
         None => None,
     };
     let cost = match t.get("cost_per_hour_down") {
-        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_hour_down"), 0.0, f64::MAX, "write money per hour down as a plain number, for example cost_per_hour_down = 50000")?,
+        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_hour_down"), 0.0, crate::scenario::limits::MAX_MONEY, "write money per hour down as a plain number, for example cost_per_hour_down = 50000")?,
         None => 0.0,
     };
     let cost_per_failed_request = match t.get("cost_per_failed_request") {
-        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_failed_request"), 0.0, f64::MAX, "write money per failed request as a plain number, for example cost_per_failed_request = 0.02")?,
+        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_failed_request"), 0.0, crate::scenario::limits::MAX_MONEY, "write money per failed request as a plain number, for example cost_per_failed_request = 0.02")?,
         None => 0.0,
     };
     let timeout = match t.get("timeout") {
@@ -875,7 +875,7 @@ fn read_sla(ctx: &mut Ctx, node: &Node) -> Option<SlaSpec> {
         None => Some(Period::Month),
     };
     let fee = match t.get("fee") {
-        Some(n) => reader::number_in(ctx, n, "sla.fee", 0.0, f64::MAX, "write the fee per period as a plain number, for example fee = 100000"),
+        Some(n) => reader::number_in(ctx, n, "sla.fee", 0.0, crate::scenario::limits::MAX_MONEY, "write the fee per period as a plain number, for example fee = 100000"),
         None => Some(0.0),
     };
     let credits = match t.get("credits") {

@@ -4,13 +4,14 @@
 //! - A value that is not finite (NaN or infinite, from a degenerate model) is dropped (`null`
 //!   in JSON, empty in CSV, "—" in tables) and a note names it.
 //! - An outage still going on when relsim stops following it (`sim::FOLLOW_LIMIT` past the
-//!   horizon) has no known length: MTTR, its quantiles at or beyond that limit and the longest
-//!   outage would be the limit, not a duration, so they are dropped, with a note giving the
-//!   lower bound they are known to exceed.
+//!   horizon, or when nothing is left to happen) has no known length: what was recorded for it
+//!   is where relsim stopped, not a duration. MTTR, its median and p90 and the longest outage of
+//!   that class would mix it in, so they are dropped, with a note giving the lower bound the
+//!   mean is known to exceed.
 //! - Figures that are missing for a plain reason (no outage at all, so no MTTR or MTBF; a
 //!   single replication, so no interval) get a note saying so.
 
-use crate::scenario::units::{HOUR, YEAR};
+use crate::scenario::units::YEAR;
 use crate::sim::FOLLOW_LIMIT;
 use crate::stats::estimate::{Estimate, QuantileEstimate};
 use crate::stats::summary::Summary;
@@ -20,14 +21,8 @@ use crate::stats::summary::Summary;
 pub struct ClassFacts {
     /// Outages recorded (blips excluded).
     pub outages: u64,
-    /// Outages whose recorded length reached the follow limit (within the histogram's 1 %).
-    pub at_follow_limit: u64,
-}
-
-/// The recorded length from which an outage counts as cut at the follow limit: the limit less
-/// the histogram's bin width (an outage cut there is at least the limit long).
-pub fn follow_limit_seconds() -> f64 {
-    FOLLOW_LIMIT / 1.01
+    /// Outages still going on when the replication stopped following them.
+    pub unfinished: u64,
 }
 
 /// Applies every guard: `facts` has one entry per architecture × class, in summary order.
@@ -43,27 +38,23 @@ fn cells(summary: &Summary) -> Vec<String> {
 
 fn followed_to_limit(summary: &mut Summary, facts: &[ClassFacts]) {
     let names = cells(summary);
-    let limit_hours = follow_limit_seconds() / HOUR;
     let mut hit = Vec::new();
     let classes = summary.architectures.iter_mut().flat_map(|a| a.classes.iter_mut());
     for ((c, f), name) in classes.zip(facts).zip(&names) {
-        if f.at_follow_limit == 0 {
+        if f.unfinished == 0 {
             continue;
         }
         let mttr_at_least = c.mttr_hours.mean.mean;
         c.mttr_hours.mean = Estimate { exact: c.mttr_hours.mean.exact, ..Estimate::none() };
         c.longest_outage_hours = Estimate { exact: c.longest_outage_hours.exact, ..Estimate::none() };
-        for q in [&mut c.mttr_hours.median, &mut c.mttr_hours.p90] {
-            if q.value.is_some_and(|v| v >= limit_hours) || q.ci_high.is_some_and(|v| v >= limit_hours) {
-                *q = QuantileEstimate::default();
-            }
-        }
+        c.mttr_hours.median = QuantileEstimate::default();
+        c.mttr_hours.p90 = QuantileEstimate::default();
         let bound = mttr_at_least.map(|m| format!(" (the mean is at least {m:.0} h)")).unwrap_or_default();
-        hit.push(format!("{name}: {} of {} outages{bound}", f.at_follow_limit, f.outages));
+        hit.push(format!("{name}: {} of {} outages{bound}", f.unfinished, f.outages));
     }
     if !hit.is_empty() {
         summary.notes.push(format!(
-            "outages still going on {} years past the horizon, where relsim stops following them, have no known length, so MTTR, the longest outage and any MTTR quantile at that limit are not given: {} (a component that never comes back, such as one whose repair takes centuries?)",
+            "outages still going on when relsim stopped following them ({} years past the horizon, or when nothing was left to happen) have no known length, so MTTR (mean, median, p90) and the longest outage are not given: {} (a component that never comes back, such as one whose repair takes centuries?)",
             FOLLOW_LIMIT / YEAR,
             hit.join("; ")
         ));
@@ -218,7 +209,7 @@ mod tests {
             c.mttr_hours.p90 = c.mttr_hours.median;
             c.longest_outage_hours = Estimate::symmetric(884_565.0, 1.0);
         }
-        followed_to_limit(&mut s, &[ClassFacts { outages: 3, at_follow_limit: 3 }]);
+        followed_to_limit(&mut s, &[ClassFacts { outages: 3, unfinished: 3 }]);
         let c = &s.architectures[0].classes[0];
         assert_eq!(c.mttr_hours.mean.mean, None);
         assert_eq!(c.mttr_hours.median.value, None);

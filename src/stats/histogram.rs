@@ -66,11 +66,6 @@ impl LogHistogram {
         self.max = self.max.max(other.max);
     }
 
-    /// Values recorded in bins at or above the one holding `x` (so within 1 % below `x` too).
-    pub fn count_at_least(&self, x: f64) -> u64 {
-        self.counts[bin_of(x)..].iter().sum()
-    }
-
     /// Values recorded.
     pub fn total(&self) -> u64 {
         self.total
