@@ -163,7 +163,8 @@ fn member_unavailability(model: &Model, nodes: &[crate::model::RouteNode], m: &c
 impl Work {
     /// Whether it is above [`LIMIT_EVENTS`].
     pub fn too_much(&self) -> bool {
-        !(self.events <= LIMIT_EVENTS)
+        // A number that is not finite (or not a number) is too much too.
+        self.events.is_nan() || self.events > LIMIT_EVENTS
     }
 
     /// When `--first-outage` could take days more than estimated (a class that rarely fails
@@ -213,10 +214,13 @@ fn sci(x: f64) -> String {
 
 /// A horizon in years (or hours when short), readable however large.
 fn years(seconds: f64) -> String {
-    match seconds / YEAR {
-        y if y < 1.0 => format!("{} h", sci(seconds / HOUR)),
-        y if y == 1.0 => "1 year".to_string(),
-        y => format!("{} years", sci(y)),
+    let y = seconds / YEAR;
+    if y < 1.0 {
+        format!("{} h", sci(seconds / HOUR))
+    } else if y == 1.0 {
+        "1 year".to_string()
+    } else {
+        format!("{} years", sci(y))
     }
 }
 

@@ -8,6 +8,7 @@
 //! - `# command: run` (default `validate`) and `# args: ...`: how to run it;
 //! - `# absent: TEXT`: something the output must not say (a false warning, an old message);
 //! - `# exit: N`: the exit code (default 2, bad input).
+//!
 //! Any other comment line before the scenario is free text (what the mistake is). A header
 //! name that is not one of these fails the test, so a typo cannot silently weaken a case.
 
