@@ -1,8 +1,10 @@
 //! The command line: raw arguments become validated settings here, in one place, and each
 //! subcommand is a function returning the process exit code.
 //!
-//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder)
-//! or, for `check`, an [[slo]] that does not hold, 2 bad input (arguments or scenario).
+//! Exit codes: 0 success, 1 a failure while running (for example an unwritable output folder,
+//! found before simulating) or, for `check`, an [[slo]] that does not hold, 2 bad input
+//! (arguments, scenario, or work far beyond usual without `--force`), 130/143 interrupted by
+//! SIGINT/SIGTERM (see `crate::interrupt`, `crate::preflight`; docs/errors.md).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -169,6 +171,10 @@ struct RunArgs {
     /// of downtime) [default: the first].
     #[arg(long, value_name = "NAME")]
     baseline: Option<String>,
+    /// Run even when the estimated work is far beyond usual (above 1e11 events such a run is
+    /// refused, with the estimate). Ctrl-C or SIGTERM still stop it cleanly.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Default cap on replications for a precision target.
@@ -268,6 +274,10 @@ enum ExactFormat {
 struct ValidateArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
+
+    /// Accept a scenario whose estimated work is far beyond usual (as `run --force`).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Inserts `run` when the first argument is not a subcommand, so `relsim FILE` runs FILE.
@@ -310,6 +320,12 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
             return if e.use_stderr() { EXIT_INPUT } else { 0 };
         }
     };
+    if matches!(cli.command, Command::Run(_) | Command::Check(_) | Command::Sweep(_) | Command::Merge(_)) {
+        // Ctrl-C and SIGTERM then stop the run cleanly (nothing partial written).
+        if let Err(e) = crate::interrupt::install() {
+            eprintln!("warning: cannot handle Ctrl-C and SIGTERM ({e}); an interrupted run stops at once");
+        }
+    }
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate(args) => validate(args),
@@ -355,6 +371,9 @@ fn validate(args: ValidateArgs) -> i32 {
         Err(code) => return code,
     };
     let m = &loaded.model;
+    if let Err(code) = crate::preflight::run_work(&loaded, &args.scenario.sets, false, m.replications, &crate::montecarlo::Options::default(), args.force, stderr_color()) {
+        return code;
+    }
     println!(
         "{}: valid. {}, {}, {}; {} replications of {}, seed {}.",
         args.scenario.file.display(),
@@ -401,7 +420,7 @@ fn exact(args: ExactArgs) -> i32 {
     } else {
         let n = analysis.archs.iter().filter(|r| r.is_err()).count();
         eprintln!(
-            "error: {} of {} architectures have no exact answer (see the reasons above); exact answers need exponential distributions, instant switch-overs, and grace periods only where components are independent",
+            "error: {} of {} architectures have no exact answer (see the reasons above: exact answers need exponential distributions, instant switch-overs and grace periods only where components are independent, within the --max-states budget)",
             n,
             analysis.archs.len()
         );
@@ -608,10 +627,16 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
         eprintln!("error: a precision target decides the replications as it goes, so it cannot be split into shards\n  = help: shard a fixed number of replications (--reps N), or run the precision target without --shard");
         return Err(EXIT_INPUT);
     }
+    let options = args.options();
+    let out_dir = match shard {
+        Some(s) => args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file).join(format!("shard-{}-of-{}", s.index(), s.count()))),
+        None => args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file)),
+    };
+    crate::preflight::run_work(&loaded, &args.scenario.sets, args.reps.is_some(), replications, &options, args.force, stderr_color())?;
+    crate::preflight::outputs(&[&out_dir], &[])?;
     let started = Instant::now();
     let done = AtomicU64::new(0);
     let planned = AtomicU64::new(replications);
-    let options = args.options();
     let show_progress = args.show_progress();
     let simulated = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || match &target {
         Some(target) => crate::precision::run(model, target, &options, &done, &planned).map(|(acc, outcome)| (acc, Some(outcome))),
@@ -619,10 +644,7 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
     });
     let (acc, precision) = match simulated {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return Err(EXIT_FAILURE);
-        }
+        Err(e) => return Err(crate::preflight::simulation_failed(&e, done.load(std::sync::atomic::Ordering::Relaxed), planned.load(std::sync::atomic::Ordering::Relaxed))),
     };
     let simulated = started.elapsed().as_secs_f64();
     let file = args.scenario.file.display().to_string();
@@ -634,8 +656,7 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
         let shard_options = crate::shard::Options { first_outage: args.first_outage, importance: args.importance, per_request: args.per_request, max_states };
         let setup = crate::shard::Setup::new(model, &args.scenario.sets, shard_options);
         let partial = crate::shard::Partial::new(shard, &file, loaded.text(), setup, acc);
-        let dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file).join(format!("shard-{}-of-{}", shard.index(), shard.count())));
-        return match partial.write(&dir) {
+        return match partial.write(&out_dir) {
             Ok(path) => {
                 if !args.quiet {
                     eprintln!(
@@ -648,10 +669,7 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
                 }
                 Ok(None)
             }
-            Err(e) => {
-                eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
-                Err(EXIT_FAILURE)
-            }
+            Err(e) => Err(crate::preflight::writing_failed(&e)),
         };
     }
     let (mut summary, analysis) = conclude(model, &acc, max_states, args.first_outage);
@@ -701,6 +719,9 @@ fn merge(args: MergeArgs) -> i32 {
     }
     let file = &merged.scenario_file;
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(Path::new(file)));
+    if let Err(code) = crate::preflight::outputs(&[&out_dir], &[]) {
+        return code;
+    }
     let command = reproduce_command(file, &merged.setup.sets, model, summary.replications);
     emit(model, acc, &summary, &analysis, &Emit { file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet, print: true })
 }
@@ -773,10 +794,7 @@ pub(crate) fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis
             }
             0
         }
-        Err(e) => {
-            eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
-            EXIT_FAILURE
-        }
+        Err(e) => crate::preflight::writing_failed(&e),
     }
 }
 
@@ -824,17 +842,25 @@ fn sweep(args: RunArgs) -> i32 {
             first.seed
         );
     }
+    let options = args.options();
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
+    let mut work = crate::budget::estimate(first, 0, &options);
+    for p in &loaded.points {
+        let w = crate::budget::estimate(&p.model, p.model.replications, &options);
+        work.events += w.events;
+        work.replications += w.replications;
+    }
+    work.per_replication = work.events / work.replications.max(1) as f64;
+    if let Err(code) = crate::preflight::work(&work, first, &options, args.force).and_then(|()| crate::preflight::outputs(&[&out_dir], &[])) {
+        return code;
+    }
     let started = Instant::now();
     let (done, planned) = (AtomicU64::new(0), AtomicU64::new(0));
-    let options = args.options();
     let show_progress = args.show_progress();
     let result = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || crate::sweep::run(&loaded, &options, target.as_ref(), &done, &planned));
     let result = match result {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_FAILURE;
-        }
+        Err(e) => return crate::preflight::simulation_failed(&e, done.load(std::sync::atomic::Ordering::Relaxed), planned.load(std::sync::atomic::Ordering::Relaxed)),
     };
     if !args.quiet {
         eprintln!("relsim: {} replications in {:.2} s", done.load(std::sync::atomic::Ordering::Relaxed), started.elapsed().as_secs_f64());
@@ -854,7 +880,6 @@ fn sweep(args: RunArgs) -> i32 {
             return EXIT_FAILURE;
         }
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
     match crate::sweep::export::write(&out_dir, &result, !args.no_plots) {
         Ok(paths) => {
             if !args.quiet {
@@ -862,10 +887,7 @@ fn sweep(args: RunArgs) -> i32 {
             }
             0
         }
-        Err(e) => {
-            eprintln!("error: {e:#}\n  = help: choose another folder with --out DIR");
-            EXIT_FAILURE
-        }
+        Err(e) => crate::preflight::writing_failed(&e),
     }
 }
 
@@ -906,6 +928,9 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!("error: relsim check judges a whole run; it does not take --shard\n  = help: run the shards with relsim run --shard I/N, merge them with relsim merge, and check the merged summary.json's figures, or run relsim check without --shard");
         return EXIT_INPUT;
     }
+    if let Some(Err(code)) = args.junit.as_deref().map(|j| crate::preflight::outputs(&[], &[j])) {
+        return code;
+    }
     let finished = match execute(&run_args, loaded) {
         Ok(Some(f)) => f,
         Ok(None) => return 0,
@@ -936,7 +961,7 @@ fn check(args: CheckArgs) -> i32 {
             command: &command,
             results: &results,
         };
-        let written = report::junit::render(&suite).and_then(|xml| std::fs::write(path, xml).map_err(anyhow::Error::from));
+        let written = report::junit::render(&suite).and_then(|xml| crate::output::write_atomic(path, xml.as_bytes()));
         match written {
             Ok(()) => {
                 if !run_args.quiet {

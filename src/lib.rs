@@ -7,14 +7,18 @@
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod analytic;
+pub mod budget;
 pub mod cli;
 pub mod diagnostic;
 pub mod fit;
 pub mod incidents;
+pub mod interrupt;
 pub mod model;
 pub mod montecarlo;
+pub mod output;
 pub mod plot;
 pub mod precision;
+pub mod preflight;
 pub mod progress;
 pub mod replay;
 pub mod report;

@@ -32,7 +32,9 @@ pub struct Options {
 }
 
 /// Runs replications `range` of `model`. `done` is incremented after each replication, for
-/// progress reporting.
+/// progress reporting. A signal (see `crate::interrupt`) stops the run within a fraction of a
+/// second with an error that is `Interrupted`; `done` then says how many replications had
+/// completed.
 pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &AtomicU64) -> anyhow::Result<Accumulator> {
     let plans: Vec<Plan> = worlds(model).iter().map(|archs| Plan::new(model, archs)).collect();
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -46,6 +48,11 @@ pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &Atom
             .fold(
                 || (plans.iter().map(|p| Engine::with_accounting(model, p, options.accounting)).collect::<Vec<_>>(), Accumulator::new(model)),
                 |(mut engines, mut acc), rep| {
+                    // Once a signal asked to stop, the remaining replications are skipped (and
+                    // the whole result thrown away below).
+                    if crate::interrupt::requested() {
+                        return (engines, acc);
+                    }
                     for engine in engines.iter_mut() {
                         engine.run(rep);
                         acc.add(model, &engine.accounts, engine.archs(), engine.events);
@@ -66,6 +73,10 @@ pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &Atom
                             engine.set_forced(None);
                         }
                     }
+                    // A replication cut short by a signal is not counted as done.
+                    if crate::interrupt::requested() {
+                        return (engines, acc);
+                    }
                     acc.count_replication();
                     done.fetch_add(1, Ordering::Relaxed);
                     (engines, acc)
@@ -80,5 +91,6 @@ pub fn simulate(model: &Model, range: Range<u64>, options: &Options, done: &Atom
                 },
             )
     });
+    crate::interrupt::check()?;
     Ok(acc)
 }

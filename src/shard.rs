@@ -404,19 +404,21 @@ impl Partial {
         self.replications.start..self.replications.end
     }
 
-    /// Writes it as `dir/partial.json` (creating `dir`), through a temporary file renamed into
-    /// place, so a shard killed while writing leaves no half-written part. Returns the path.
+    /// Writes it as `dir/partial.json` (creating `dir`), staged and renamed into place (see
+    /// `crate::output`), so a shard killed while writing leaves no half-written part. Returns
+    /// the path.
     pub fn write(&self, dir: &Path) -> anyhow::Result<PathBuf> {
-        use anyhow::Context;
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
-        let path = dir.join(PARTIAL_FILE);
-        let tmp = dir.join(format!("{PARTIAL_FILE}.tmp"));
+        let staging = crate::output::Staging::new(dir)?;
+        let tmp = staging.path().join(PARTIAL_FILE);
         let mut text = Vec::new();
         self.serialize(&mut serde_json::Serializer::with_formatter(&mut text, FieldPerLine { depth: 0 }))?;
         text.push(b'\n');
-        std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
-        Ok(path)
+        {
+            use anyhow::Context;
+            std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+        }
+        let mut paths = staging.commit(&[tmp])?;
+        paths.pop().ok_or_else(|| anyhow::anyhow!("{PARTIAL_FILE} was not written"))
     }
 }
 

@@ -1,6 +1,11 @@
 //! Multi-valued decision diagrams: Boolean functions of independent multi-valued variables,
 //! reduced and shared, so that repeated variables (a region under many components, a component
 //! in several routes) are handled exactly. Variables are tested in index order.
+//!
+//! A diagram can grow exponentially with the model (and quadratically for a large `k_of_n`),
+//! so a store has a budget of nodes ([`Mdd::with_budget`]): once an operation would exceed it,
+//! the store is marked [`Mdd::exceeded`] and every further operation returns at once, so the
+//! caller can give up in about the time the budget took to fill rather than run out of memory.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -28,12 +33,27 @@ pub struct Mdd {
     unique: HashMap<(u32, Vec<Id>), Id>,
     memo: HashMap<(Op, Id, Id), Id>,
     not_memo: HashMap<Id, Id>,
+    /// Most nodes the store may hold; the operation memos may hold [`MEMO_PER_NODE`] times that.
+    max_nodes: usize,
+    /// Whether an operation hit the budget (its result, and all later ones, are meaningless).
+    exceeded: bool,
 }
 
+/// Memo entries allowed per node of the budget: the memos, not the nodes, are most of the
+/// memory of a large diagram.
+const MEMO_PER_NODE: usize = 4;
+
 impl Mdd {
-    /// A store for variables with `states[v]` states each.
+    /// A store for variables with `states[v]` states each, without a budget.
     pub fn new(states: Vec<usize>) -> Self {
+        Self::with_budget(states, usize::MAX)
+    }
+
+    /// A store for variables with `states[v]` states each, holding at most `max_nodes` nodes.
+    pub fn with_budget(states: Vec<usize>, max_nodes: usize) -> Self {
         Mdd {
+            max_nodes,
+            exceeded: false,
             states,
             var: vec![u32::MAX, u32::MAX],
             first: vec![0, 0],
@@ -47,6 +67,25 @@ impl Mdd {
     /// Number of nodes (terminals included).
     pub fn len(&self) -> usize {
         self.var.len()
+    }
+
+    /// Whether an operation needed more nodes than the budget allows; every result since is
+    /// meaningless.
+    pub fn exceeded(&self) -> bool {
+        self.exceeded
+    }
+
+    /// The budget of nodes.
+    pub fn max_nodes(&self) -> usize {
+        self.max_nodes
+    }
+
+    /// Marks the budget as exceeded when the store or its memos are full.
+    fn full(&mut self) -> bool {
+        if !self.exceeded && (self.var.len() >= self.max_nodes || self.memo.len() + self.not_memo.len() >= self.max_nodes.saturating_mul(MEMO_PER_NODE)) {
+            self.exceeded = true;
+        }
+        self.exceeded
     }
 
     /// Whether only the terminals exist.
@@ -76,6 +115,9 @@ impl Mdd {
         if let Some(&id) = self.unique.get(&(v, kids.clone())) {
             return id;
         }
+        if self.full() {
+            return FALSE;
+        }
         let id = self.var.len() as Id;
         self.var.push(v);
         self.first.push(self.children.len() as u32);
@@ -100,6 +142,9 @@ impl Mdd {
         }
         if a == b {
             return a;
+        }
+        if self.full() {
+            return FALSE;
         }
         let key = if a < b { (op, a, b) } else { (op, b, a) };
         if let Some(&r) = self.memo.get(&key) {
@@ -137,6 +182,9 @@ impl Mdd {
         if let Some(&r) = self.not_memo.get(&a) {
             return r;
         }
+        if self.full() {
+            return FALSE;
+        }
         let v = self.top(a);
         let kids: Vec<Id> = (0..self.states[v as usize]).map(|s| self.child(a, s)).collect();
         let kids = kids.into_iter().map(|k| self.not(k)).collect();
@@ -153,7 +201,7 @@ impl Mdd {
             if k == 0 {
                 return TRUE;
             }
-            if fs.len() - i < k {
+            if fs.len() - i < k || m.exceeded {
                 return FALSE;
             }
             if let Some(&r) = memo.get(&(i, k)) {
@@ -178,7 +226,7 @@ impl Mdd {
     }
 
     fn restrict_memo(&mut self, f: Id, v: u32, s: usize, memo: &mut HashMap<Id, Id>) -> Id {
-        if f <= TRUE || self.top(f) > v {
+        if f <= TRUE || self.top(f) > v || self.exceeded {
             return f;
         }
         if self.top(f) == v {
@@ -303,6 +351,25 @@ mod tests {
         }
         // By hand for a: P(b ∨ c) · P(¬d) = (1 − 0.2 · 0.3) · 0.4.
         assert!((all[0] - 0.94 * 0.4).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_budget_stops_a_diagram_that_grows_too_large() {
+        // At least 50 of 100 independent members: the threshold function needs about
+        // 50 × 51 nodes, far above a budget of 500.
+        let mut m = Mdd::with_budget(vec![2; 100], 500);
+        let xs: Vec<Id> = (0..100).map(|v| m.literal(v, &[true, false])).collect();
+        assert!(!m.exceeded());
+        let _ = m.at_least(50, &xs);
+        assert!(m.exceeded());
+        assert!(m.len() <= 500);
+        // With room enough it is built, and exact: P(at least 2 of 3) for p = 0.9.
+        let mut m = Mdd::with_budget(vec![2; 3], 100);
+        let xs: Vec<Id> = (0..3).map(|v| m.literal(v, &[true, false])).collect();
+        let two = m.at_least(2, &xs);
+        assert!(!m.exceeded());
+        let p = vec![vec![0.9, 0.1]; 3];
+        assert!((m.probability(two, &p) - (0.729 + 3.0 * 0.81 * 0.1)).abs() < 1e-15);
     }
 
     #[test]

@@ -25,7 +25,8 @@ use crate::stats::summary::Summary;
 /// How far the analysis may go.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
-    /// Largest Markov chain built.
+    /// Largest Markov chain built; decision diagrams may have `structure::NODES_PER_STATE`
+    /// times as many nodes.
     pub max_states: usize,
     /// Compute the mean time to first outage.
     pub mttff: bool,
@@ -223,7 +224,7 @@ fn analyze_arch(model: &Model, arch: usize, options: &Options) -> Result<ArchExa
     let has_grace = model.components_of(arch).iter().zip(&model.components).any(|(&u, c)| u && c.grace > 0.0 && !c.requires.is_empty());
     let (method, mut classes) = match choice {
         Choice::Structure => {
-            let mut s = structure::Structure::new(model, arch);
+            let mut s = structure::Structure::new(model, arch, options.max_states.saturating_mul(structure::NODES_PER_STATE))?;
             let mut classes = Vec::with_capacity(ncls);
             for c in 0..ncls {
                 let frequency = if blips_apart {
@@ -330,4 +331,6 @@ pub fn attach(summary: &mut Summary, analysis: &Analysis, model: &Model) {
             arch.cost_per_year.exact = Some(total_cost);
         }
     }
+    // An exact value that is not finite (a degenerate model) is dropped like any other.
+    crate::stats::guards::drop_non_finite(summary);
 }

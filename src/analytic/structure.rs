@@ -81,10 +81,11 @@ fn ln_choose(n: u32, k: u32) -> f64 {
 }
 
 impl Structure {
-    /// Builds the structure model of architecture `arch`. The caller has checked that the
+    /// Builds the structure model of architecture `arch` with a decision diagram of at most
+    /// `max_nodes` nodes, or says that it would need more. The caller has checked that the
     /// method applies (exponential distributions, no crew contention, failovers equivalent to
     /// `any`, grace only on single units without dependencies).
-    pub fn new(model: &Model, arch: usize) -> Structure {
+    pub fn new(model: &Model, arch: usize, max_nodes: usize) -> Result<Structure, String> {
         let a = &model.architectures[arch];
         let used = model.components_of(arch);
         let comps = &model.components;
@@ -138,7 +139,7 @@ impl Structure {
             var_of[c] = Some(vars.len() as u32);
             vars.push(var);
         }
-        let mut mdd = Mdd::new(vars.iter().map(|v| v.probs.len()).collect());
+        let mut mdd = Mdd::with_budget(vars.iter().map(|v| v.probs.len()).collect(), max_nodes);
         let mut eff: HashMap<usize, Id> = HashMap::new();
         let mut node_f: Vec<Id> = Vec::with_capacity(a.nodes.len());
         for node in &a.nodes {
@@ -157,10 +158,13 @@ impl Structure {
                 NodeKind::Failover(_) | NodeKind::Balance(_) => 1,
             };
             let f = mdd.at_least(need, &fs);
+            if mdd.exceeded() {
+                return Err(over_budget(max_nodes));
+            }
             node_f.push(f);
         }
         let roots = a.class_roots.iter().map(|&r| node_f[r]).collect();
-        Structure { mdd, vars, var_of, roots }
+        Ok(Structure { mdd, vars, var_of, roots })
     }
 
     fn probs(&self) -> Vec<Vec<f64>> {
@@ -201,6 +205,9 @@ impl Structure {
                 if flip != FALSE {
                     total += f * self.mdd.probability(flip, &probs);
                 }
+                if self.mdd.exceeded() {
+                    return Err(format!("no exact outage frequency (so no exact MTTR or MTBF): {}", over_budget(self.mdd.max_nodes())));
+                }
             }
         }
         Ok(total)
@@ -214,6 +221,31 @@ impl Structure {
         self.var_of.iter().map(|v| v.map_or(0.0, |v| by_var[v as usize])).collect()
     }
 }
+
+/// Why there is no exact value when the diagram outgrows its budget.
+pub fn over_budget(max_nodes: usize) -> String {
+    format!(
+        "the decision diagram would exceed {} nodes (the analytic engine's budget, {NODES_PER_STATE} nodes per --max-states); raise --max-states for exact values",
+        grouped(max_nodes)
+    )
+}
+
+/// `2000000` as `2,000,000`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Decision-diagram nodes allowed per Markov chain state of `--max-states`: one budget bounds
+/// both methods (a node costs about as much memory as a state and its transitions).
+pub const NODES_PER_STATE: usize = 5;
 
 /// The effective state of component `c`: its own state, and its container and requirements
 /// effectively up (a requirement with a grace period only blocks once it has been down longer).

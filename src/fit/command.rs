@@ -162,16 +162,20 @@ fn color_stdout() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes fit.json and the plots; returns how many plots.
+/// Writes fit.json and the plots, all or none (through a staging folder, as a run's outputs);
+/// returns how many plots.
 fn write_outputs(dir: &Path, json: &str, plots: Option<&[ComponentFit]>) -> anyhow::Result<usize> {
     use anyhow::Context;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("fit.json");
+    let staging = crate::output::Staging::new(dir)?;
+    let path = staging.path().join("fit.json");
     std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(match plots {
-        Some(fits) => crate::plot::fit::write(dir, fits)?.len() / 2,
-        None => 0,
-    })
+    let mut files = vec![path];
+    if let Some(fits) = plots {
+        files.extend(crate::plot::fit::write(staging.path(), fits)?);
+    }
+    let plots = (files.len() - 1) / 2;
+    staging.commit(&files)?;
+    Ok(plots)
 }
 
 /// `--into`: calibrates the scenario and writes it.
@@ -204,16 +208,18 @@ fn into(args: &FitArgs, scenario: &Path, fits: &[ComponentFit], map: &[(String, 
     let target = args.save_as.clone().unwrap_or_else(|| scenario.to_path_buf());
     if args.save_as.is_none() {
         let backup = PathBuf::from(format!("{}.bak", scenario.display()));
-        if let Err(e) = std::fs::copy(scenario, &backup) {
-            eprintln!("error: cannot keep the old scenario as {}: {e}; nothing was written", backup.display());
+        if let Err(e) = crate::output::write_atomic(&backup, text.as_bytes()) {
+            eprintln!("error: cannot keep the old scenario as {}: {e:#}; nothing was written", backup.display());
             return EXIT_FAILURE;
         }
         if !args.quiet {
             eprintln!("relsim: kept the old scenario as {}", backup.display());
         }
     }
-    if let Err(e) = std::fs::write(&target, &calibrated.text) {
-        eprintln!("error: cannot write {}: {e}", target.display());
+    // Through a temporary file renamed into place: the scenario is either the old one or the
+    // whole calibrated one, never half of it.
+    if let Err(e) = crate::output::write_atomic(&target, calibrated.text.as_bytes()) {
+        eprintln!("error: {e:#}");
         return EXIT_FAILURE;
     }
     if !args.quiet {

@@ -131,8 +131,11 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
         architectures.push(Architecture { name: a.name.text.clone(), description: a.description.clone(), nodes, class_roots });
     }
 
+    // After an error, a reference that did not resolve (or a route too deep to expand) may be
+    // all that makes something look unused: say nothing rather than something false.
+    let certain = !ctx.diags.has_errors();
     for (i, r) in sc.routes.iter().enumerate() {
-        if !route_used[i] {
+        if certain && !route_used[i] {
             ctx.warning(&r.name.origin, format!("routes.{}: not used by any architecture", r.name.text), "use it in an architecture or remove it");
         }
     }
@@ -141,7 +144,7 @@ pub fn compile(ctx: &mut Ctx, sc: &Scenario, default_name: &str) -> Option<Model
     let routed = comp_used.clone();
     mark_dependencies(&components, &mut comp_used);
     for (i, c) in sc.components.iter().enumerate() {
-        if !comp_used[i] {
+        if certain && !comp_used[i] {
             ctx.warning(&c.name.origin, format!("components.{}: not used by any architecture", c.name.text), "it is not simulated; use it in a route or remove it");
         } else if !routed[i] && c.capacity.is_some() {
             ctx.warning(
@@ -511,6 +514,8 @@ impl ArchBuilder<'_> {
         }
         if self.stack.len() >= MAX_ROUTE_DEPTH {
             ctx.error(&name.origin, format!("{path}: routes are nested more than {MAX_ROUTE_DEPTH} deep"), "flatten the routes");
+            // The routes below are used, only too deep to expand: no "not used" warnings.
+            self.mark_used_below(r);
             return None;
         }
         if let Some(start) = self.stack.iter().position(|&s| s == r) {
@@ -527,6 +532,23 @@ impl ArchBuilder<'_> {
         let idx = self.nodes.len() - 1;
         self.route_node[r] = Some(idx);
         Some(Member::Node(idx))
+    }
+
+    /// Marks route `r` and every route and component it names, directly or through other
+    /// routes, as used (iteratively: the nesting may be deep).
+    fn mark_used_below(&mut self, r: usize) {
+        let mut stack = vec![r];
+        while let Some(r) = stack.pop() {
+            for m in &self.sc.routes[r].members {
+                if let Some(&c) = self.comp_index.get(m.text.as_str()) {
+                    self.comp_used[c] = true;
+                } else if let Some(&k) = self.route_index.get(m.text.as_str()) {
+                    if !std::mem::replace(&mut self.route_used[k], true) {
+                        stack.push(k);
+                    }
+                }
+            }
+        }
     }
 
     fn build_route(&mut self, ctx: &mut Ctx, r: &RouteSpec) -> Option<RouteNode> {

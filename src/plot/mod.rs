@@ -123,6 +123,8 @@ fn render<F: Figure>(dir: &Path, fig: &F, written: &mut Vec<PathBuf>) -> anyhow:
 
 /// [`render`] under a file stem chosen at run time (figures named after their data).
 fn render_named<F: Figure>(dir: &Path, stem: &str, fig: &F, written: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    // Drawing every figure takes a while: a signal stops it between figures.
+    crate::interrupt::check()?;
     let (w, h) = fig.size();
     let svg_path = dir.join(format!("{stem}.svg"));
     let mut svg = String::new();

@@ -8,13 +8,13 @@
 //! to the summary.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Args;
 
 use super::mapping::{self, TraceName};
-use crate::cli::{self, ScenarioArgs, EXIT_FAILURE, EXIT_INPUT};
+use crate::cli::{self, ScenarioArgs, EXIT_INPUT};
 use crate::incidents::{self, ComponentHistory, IncidentArgs, IncidentLog};
 use crate::model::Model;
 use crate::report::Format;
@@ -69,6 +69,10 @@ pub struct ReplayArgs {
     /// Print nothing on stderr but errors and warnings (no progress bar).
     #[arg(long, short)]
     quiet: bool,
+
+    /// Run even when the estimated work is far beyond usual (see `relsim run --force`).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The largest Markov chain built for the exact values of architectures without traced
@@ -125,17 +129,21 @@ pub fn replay(args: ReplayArgs) -> i32 {
             model.seed
         );
     }
+    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), ..Default::default() };
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
+    // The same checks as `relsim run` before simulating: the work, and a usable output folder.
+    if let Err(code) = crate::preflight::run_work(&loaded, &args.scenario.sets, args.reps.is_some(), model.replications, &options, args.force, cli::stderr_color())
+        .and_then(|()| crate::preflight::outputs(&[&out_dir], &[]))
+    {
+        return code;
+    }
     let started = Instant::now();
     let (done, planned) = (AtomicU64::new(0), AtomicU64::new(model.replications));
-    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), ..Default::default() };
     let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let simulated = crate::progress::with_progress(&planned, &done, show, cli::stderr_color(), || crate::montecarlo::simulate(model, 0..model.replications, &options, &done));
     let acc = match simulated {
         Ok(acc) => acc,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_FAILURE;
-        }
+        Err(e) => return crate::preflight::simulation_failed(&e, done.load(Ordering::Relaxed), planned.load(Ordering::Relaxed)),
     };
     let (mut summary, analysis) = cli::conclude(model, &acc, MAX_STATES, false);
     summary.replay = Some(ReplaySection::new(model, &summary, &trace_file, setup.window.clone(), &setup.sources));
@@ -143,7 +151,6 @@ pub fn replay(args: ReplayArgs) -> i32 {
         eprintln!("relsim: {} events in {:.2} s", acc.events(), started.elapsed().as_secs_f64());
     }
     let file = args.scenario.file.display().to_string();
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
     let command = reproduce_command(&args, model, summary.replications);
     cli::emit(model, &acc, &summary, &analysis, &cli::Emit { file: &file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet, print: true })
 }

@@ -75,12 +75,14 @@ impl Format {
 ///
 /// Plots come first, so the reports link exactly the plots of this run. Plots of an earlier
 /// run left in the folder (for example before a run with `--no-plots`) are not deleted, and not
-/// linked.
+/// linked. Every file is staged and moved into place only when all are written
+/// (`crate::output`), so the folder never holds half of a run's files.
 pub fn write_outputs(dir: &Path, report: &Report<'_>, plots: Option<&crate::plot::PlotInput<'_>>) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    let staging = crate::output::Staging::new(dir)?;
+    let stage = staging.path();
     let mut written = Vec::new();
     if let Some(input) = plots {
-        written.extend(crate::plot::write_plots(dir, input)?);
+        written.extend(crate::plot::write_plots(stage, input)?);
     }
     let names: Vec<String> = written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
     let report = Report { plots: &names, ..*report };
@@ -89,14 +91,15 @@ pub fn write_outputs(dir: &Path, report: &Report<'_>, plots: Option<&crate::plot
     let write = |path: &Path, text: &str| std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()));
     let mut markdown = String::new();
     for (name, exporter) in files {
-        let path = dir.join(name);
+        crate::interrupt::check()?;
+        let path = stage.join(name);
         let text = exporter.render(&report)?;
         write(&path, &text)?;
         written.push(path);
         markdown = text;
     }
-    let path = dir.join("report.html");
-    write(&path, &html::render(&markdown, &report.summary.scenario, dir)?)?;
+    let path = stage.join("report.html");
+    write(&path, &html::render(&markdown, &report.summary.scenario, stage)?)?;
     written.push(path);
-    Ok(written)
+    staging.commit(&written)
 }

@@ -18,11 +18,15 @@ pub const DISTS: &[(&str, &[&str], &str)] = &[
 ];
 
 /// What a distribution is used for; failure times must have a positive mean or the component
-/// would fail again at the instant it is repaired, forever.
+/// would fail again at the instant it is repaired, forever, and so must the time between
+/// surges or deploys.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// Time to failure.
     Failure,
+    /// Time from the end of one surge or deploy to the next (`every`); names what repeats
+    /// ("surge", "deploy").
+    Every(&'static str),
     /// Detection or repair time (zero is allowed).
     Delay,
 }
@@ -41,13 +45,34 @@ pub fn read(ctx: &mut Ctx, node: &Node, path: &str, role: Role) -> Option<Dist> 
             return None;
         }
     };
-    if role == Role::Failure && dist.mean() <= 0.0 {
+    if dist.mean() < crate::scenario::limits::MIN_MEAN_INTERVAL && role != Role::Delay && dist.mean() > 0.0 {
         ctx.error(
             &node.origin,
-            format!("{path}: a time to failure must have a mean above zero ({} never lets the component stay up)", dist.describe()),
-            "give the failure distribution a positive mean",
+            format!("{path}: a mean of {} is shorter than relsim can simulate (at least 1ms: events would pile up at one instant)", dist.describe()),
+            "write a mean of at least \"1ms\"",
         );
         return None;
+    }
+    if dist.mean() <= 0.0 {
+        match role {
+            Role::Failure => {
+                ctx.error(
+                    &node.origin,
+                    format!("{path}: a time to failure must have a mean above zero ({} never lets the component stay up)", dist.describe()),
+                    "give the failure distribution a positive mean",
+                );
+                return None;
+            }
+            Role::Every(what) => {
+                ctx.error(
+                    &node.origin,
+                    format!("{path}: the time from one {what} to the next must have a mean above zero (with {} each {what} would follow the last at the same instant, for ever)", dist.describe()),
+                    format!("write how often a {what} comes, for example every = \"30d\""),
+                );
+                return None;
+            }
+            Role::Delay => {}
+        }
     }
     Some(dist)
 }

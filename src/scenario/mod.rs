@@ -6,6 +6,7 @@
 
 pub mod cost;
 pub mod dist;
+pub mod limits;
 pub mod reader;
 pub mod spec;
 pub mod sweep;
@@ -38,12 +39,29 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, InputError> {
 }
 
 fn read_file(path: &Path) -> Result<String, InputError> {
-    std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         InputError::unlocated(
             format!("cannot read scenario {}: {e}", path.display()),
             Some("give the path of a scenario file, for example scenarios/multicloud.toml".to_string()),
         )
-    })
+    })?;
+    String::from_utf8(bytes).map_err(|e| not_utf8(path, e))
+}
+
+/// A file that is not UTF-8 (TOML must be), located at its first bad byte. The text shown is
+/// the file with bad bytes replaced (U+FFFD); everything before the first one is unchanged, so
+/// its offset points at the replacement.
+fn not_utf8(path: &Path, e: std::string::FromUtf8Error) -> InputError {
+    let at = e.utf8_error().valid_up_to();
+    let bad = e.as_bytes().get(at).copied().unwrap_or(0);
+    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let mut sources = Sources::new();
+    let file = sources.add(path.display().to_string(), text);
+    let d = Diagnostic::error(&crate::diagnostic::Origin::new(file, at..end), format!("{} is not UTF-8 text: byte 0x{bad:02X} here is not a character", path.display()))
+        .label("not UTF-8")
+        .help("TOML files are UTF-8: save the file as UTF-8 (for example iconv -f latin1 -t utf-8), or remove the character");
+    InputError { sources, diagnostics: vec![d] }
 }
 
 /// The name a scenario file gives a scenario without a `name` key: its file stem.
@@ -198,4 +216,23 @@ pub fn load_sweep_str(display_name: &str, stem: &str, text: &str, sets: &[String
         return Err(InputError { sources, diagnostics: ctx.diags.into_items() });
     }
     Ok(SweepLoaded { keys: plan.axes.iter().map(|a| a.key.clone()).collect(), zip: plan.zip, points: out, sources, warnings: warnings.unwrap_or_default() })
+}
+
+/// Where the value at `path` (for example `["simulation", "horizon"]`) was written in a
+/// scenario loaded from `text` with `sets`, with source ids as [`load_str`] gives them (the file
+/// first, then each `--set`), so the origin renders with that load's `Sources`. `None` when
+/// the value is not written anywhere (a default).
+pub fn origin_of(text: &str, sets: &[String], path: &[&str]) -> Option<crate::diagnostic::Origin> {
+    let mut sources = Sources::new();
+    let file = sources.add("", text);
+    let mut root = tree::parse(file, text).ok()?;
+    for set in sets {
+        let ov = tree::parse_override(&mut sources, set).ok()?;
+        tree::apply_override(&mut root, &ov).ok()?;
+    }
+    let mut node = &root;
+    for key in path {
+        node = node.get(key)?;
+    }
+    Some(node.origin.clone())
 }

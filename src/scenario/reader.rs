@@ -186,14 +186,43 @@ pub fn number(ctx: &mut Ctx, node: &Node, path: &str, example: &str) -> Option<f
     }
 }
 
-/// Reads a number that must lie in `[lo, hi]`.
+/// Reads a number that must lie in `[lo, hi]` (`hi` may be `f64::MAX`: no upper bound).
 pub fn number_in(ctx: &mut Ctx, node: &Node, path: &str, lo: f64, hi: f64, example: &str) -> Option<f64> {
     let v = number(ctx, node, path, example)?;
     if v < lo || v > hi {
-        ctx.error(&node.origin, format!("{path}: {v} is outside [{lo}, {hi}]"), example);
+        // A large upper bound (money) is a sanity limit, not a range worth printing whole.
+        let what = match (v < lo, hi >= 1e7) {
+            (_, false) => format!("{v} is outside [{lo}, {hi}]"),
+            (true, true) => format!("{}, found {v}", unbounded_words(lo)),
+            (false, true) => format!("{} is more than the largest allowed, {}", short(v), short(hi)),
+        };
+        ctx.error(&node.origin, format!("{path}: {what}"), example);
         return None;
     }
     Some(v)
+}
+
+/// A bound as written in a message: `1e15` rather than `1000000000000000`.
+fn short(x: f64) -> String {
+    if x.abs() >= 1e7 { format!("{x:e}") } else { x.to_string() }
+}
+
+/// Below a range without an upper bound: "must not be negative" or "must be at least 2" (never
+/// the largest number of a type, printed in full).
+fn unbounded_words(lo: impl std::fmt::Display + PartialEq + Default) -> String {
+    if lo == Default::default() { "must not be negative".to_string() } else { format!("must be at least {lo}") }
+}
+
+/// What is wrong with an integer `i` outside `[lo, hi]`; bounds from i64's largest value up
+/// count as no bound below them, and are named only when `i` is above them.
+fn integer_range_words(i: i128, lo: i128, hi: i128) -> String {
+    if hi < i64::MAX as i128 {
+        format!("{i} is outside [{lo}, {hi}]")
+    } else if i < lo {
+        format!("{}, found {i}", unbounded_words(lo))
+    } else {
+        format!("{i} is too large: the largest allowed is {hi}")
+    }
 }
 
 /// Reads a strictly positive number.
@@ -212,15 +241,20 @@ pub fn probability(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
 }
 
 /// Reads an integer in `[lo, hi]`.
-pub fn integer(ctx: &mut Ctx, node: &Node, path: &str, lo: i64, hi: i64, example: &str) -> Option<i64> {
+pub fn integer(ctx: &mut Ctx, node: &Node, path: &str, lo: i128, hi: i128, example: &str) -> Option<i128> {
     match node.value {
         Value::Integer(i) if i >= lo && i <= hi => Some(i),
         Value::Integer(i) => {
-            ctx.error(&node.origin, format!("{path}: {i} is outside [{lo}, {hi}]"), example);
+            ctx.error(&node.origin, format!("{path}: {}", integer_range_words(i, lo, hi)), example);
             None
         }
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
             ctx.error(&node.origin, format!("{path}: expected an integer, found {f}"), format!("write {}", f as i64));
+            None
+        }
+        // A whole number too large even for i128.
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 => {
+            ctx.error(&node.origin, format!("{path}: {f:e} is far outside the allowed values, {}", if f < 0.0 { format!("from {lo}") } else { format!("up to {hi}") }), example);
             None
         }
         ref other => {

@@ -362,20 +362,13 @@ fn read_named_tables<T>(ctx: &mut Ctx, top: &Table<'_>, section: &str, required:
 fn read_simulation(ctx: &mut Ctx, node: &Node) -> Option<SimulationSpec> {
     let t = Table::of(ctx, node, "simulation", "write [simulation] with horizon = \"1y\"")?;
     t.check_keys(ctx, SIM_KEYS, &[]);
-    let horizon = t.required(ctx, "horizon", "horizon = \"1y\"").and_then(|n| {
-        let h = reader::duration(ctx, n, "simulation.horizon")?;
-        if h <= 0.0 {
-            ctx.error(&n.origin, "simulation.horizon: must be longer than zero", "write horizon = \"1y\"");
-            return None;
-        }
-        Some(h)
-    });
+    let horizon = t.required(ctx, "horizon", "horizon = \"1y\"").and_then(|n| crate::scenario::limits::horizon(ctx, n));
     let replications = match t.get("replications") {
-        Some(n) => reader::integer(ctx, n, "simulation.replications", 2, i64::MAX, "write at least 2 replications (a confidence interval needs two), for example replications = 1000").map(|v| v as u64),
+        Some(n) => reader::integer(ctx, n, "simulation.replications", 2, u64::MAX as i128, "write at least 2 replications (a confidence interval needs two), for example replications = 1000").map(|v| v as u64),
         None => Some(1000),
     };
     let seed = match t.get("seed") {
-        Some(n) => reader::integer(ctx, n, "simulation.seed", 0, i64::MAX, "write a non-negative integer, for example seed = 7").map(|v| v as u64),
+        Some(n) => reader::integer(ctx, n, "simulation.seed", 0, u64::MAX as i128, "write a whole number from 0 to 18446744073709551615 (64 bits), for example seed = 7").map(|v| v as u64),
         None => Some(1),
     };
     let confidence = match t.get("confidence") {
@@ -439,8 +432,8 @@ fn read_component(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option
     };
     let need = match (t.get("need"), count) {
         (Some(n), Some(c)) => {
-            let v = reader::integer(ctx, n, &join(path, "need"), 1, i64::MAX, "write how many units must be up, for example need = 48")?;
-            if v > c as i64 {
+            let v = reader::integer(ctx, n, &join(path, "need"), 1, i64::MAX as i128, "write how many units must be up, for example need = 48")?;
+            if v > c as i128 {
                 ctx.error(&n.origin, format!("{}: need = {v} is more than count = {c}", join(path, "need")), format!("write need between 1 and {c}"));
                 None
             } else {
@@ -508,8 +501,13 @@ fn read_capacity(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
         Value::String(_) => reader::rate(ctx, node, path)?,
         _ => reader::number(ctx, node, path, "write requests per second per unit, for example capacity = 50 or capacity = \"3000/min\"")?,
     };
-    if v < 0.0 {
-        ctx.error(&node.origin, format!("{path}: must not be negative"), "write requests per second per unit, for example capacity = 50");
+    // A capacity of zero serves nothing: the component would be down from the start, for good.
+    if v <= 0.0 {
+        ctx.error(
+            &node.origin,
+            format!("{path}: must be above zero (a unit that serves no requests is never up)"),
+            "write requests per second per unit, for example capacity = 50, or remove capacity for unlimited",
+        );
         return None;
     }
     Some(v)
@@ -584,7 +582,7 @@ fn read_deploys(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Deploys> {
     let example = "write deploys = { every = \"7d\", bad = 0.05, effect = \"down\", rollback = \"30m\" }";
     let t = Table::of(ctx, node, path, example)?;
     t.check_keys(ctx, DEPLOY_KEYS, &[]);
-    let every = t.required(ctx, "every", "every = \"7d\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "every"), Role::Failure));
+    let every = t.required(ctx, "every", "every = \"7d\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "every"), Role::Every("deploy")));
     let bad = t.required(ctx, "bad", "bad = 0.05").and_then(|n| reader::probability(ctx, n, &join(path, "bad")));
     let rollback = t.required(ctx, "rollback", "rollback = \"30m\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "rollback"), Role::Delay));
     let effect = read_effect(ctx, &t, path);
@@ -786,7 +784,7 @@ fn read_surges(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Surges> {
     let example = "write surges = { every = \"30d\", factor = 3.0, duration = \"2h\" }";
     let t = Table::of(ctx, node, path, example)?;
     t.check_keys(ctx, SURGE_KEYS, &[]);
-    let every = t.required(ctx, "every", "every = \"30d\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "every"), Role::Failure));
+    let every = t.required(ctx, "every", "every = \"30d\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "every"), Role::Every("surge")));
     let duration = t.required(ctx, "duration", "duration = \"2h\"").and_then(|n| dist_reader::read(ctx, n, &join(path, "duration"), Role::Delay));
     let factor = t.required(ctx, "factor", "factor = 3.0").and_then(|n| reader::number_in(ctx, n, &join(path, "factor"), 0.0, 1e6, "write the rate multiplier during a surge, for example factor = 3.0"));
     Some(Surges { every: every?, factor: factor?, duration: duration? })
@@ -801,18 +799,18 @@ fn read_class(ctx: &mut Ctx, name: &Name, node: &Node, path: &str) -> Option<Cla
             ctx.error(&n.origin, format!("{}: must be above zero", join(path, "rate")), "write for example rate = \"100/s\"");
             return None;
         }
-        Some(r)
+        crate::scenario::limits::rate(ctx, n, &join(path, "rate"), r)
     });
     let profile = match t.get("profile") {
         Some(n) => Some(read_profile(ctx, n, &join(path, "profile"))?),
         None => None,
     };
     let cost = match t.get("cost_per_hour_down") {
-        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_hour_down"), 0.0, f64::MAX, "write money per hour down as a plain number, for example cost_per_hour_down = 50000")?,
+        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_hour_down"), 0.0, crate::scenario::limits::MAX_MONEY, "write money per hour down as a plain number, for example cost_per_hour_down = 50000")?,
         None => 0.0,
     };
     let cost_per_failed_request = match t.get("cost_per_failed_request") {
-        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_failed_request"), 0.0, f64::MAX, "write money per failed request as a plain number, for example cost_per_failed_request = 0.02")?,
+        Some(n) => reader::number_in(ctx, n, &join(path, "cost_per_failed_request"), 0.0, crate::scenario::limits::MAX_MONEY, "write money per failed request as a plain number, for example cost_per_failed_request = 0.02")?,
         None => 0.0,
     };
     let timeout = match t.get("timeout") {
@@ -890,7 +888,7 @@ fn read_sla(ctx: &mut Ctx, node: &Node) -> Option<SlaSpec> {
         None => Some(Period::Month),
     };
     let fee = match t.get("fee") {
-        Some(n) => reader::number_in(ctx, n, "sla.fee", 0.0, f64::MAX, "write the fee per period as a plain number, for example fee = 100000"),
+        Some(n) => reader::number_in(ctx, n, "sla.fee", 0.0, crate::scenario::limits::MAX_MONEY, "write the fee per period as a plain number, for example fee = 100000"),
         None => Some(0.0),
     };
     let credits = match t.get("credits") {

@@ -25,8 +25,9 @@ pub struct Node {
 pub enum Value {
     /// A string.
     String(String),
-    /// An integer.
-    Integer(i64),
+    /// An integer. Wider than TOML's 64-bit signed integers, so that a value such as a `u64`
+    /// seed (up to 18446744073709551615) is read as written; range checks are the reader's.
+    Integer(i128),
     /// A float.
     Float(f64),
     /// A boolean.
@@ -113,9 +114,9 @@ fn convert_value(source: SourceId, v: Spanned<DeValue<'_>>) -> Node {
     let origin = Origin::new(source, span);
     let value = match v.into_inner() {
         DeValue::String(s) => Value::String(s.into_owned()),
-        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Value::Integer(n),
-            // Out of i64 range: keep it as a float so the reader reports a range error.
+            // Beyond even i128: keep it as a float so the reader reports a range error.
             Err(_) => Value::Float(i.as_str().parse::<f64>().unwrap_or(f64::INFINITY)),
         },
         DeValue::Float(f) => Value::Float(f.as_str().parse::<f64>().unwrap_or(f64::NAN)),

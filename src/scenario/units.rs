@@ -33,6 +33,9 @@ fn unit_seconds(unit: &str) -> Option<f64> {
     UNITS.iter().find(|(u, _)| *u == unit).map(|(_, s)| *s)
 }
 
+/// How [`parse_duration`]'s message for a duration beyond `f64` ends.
+pub const TOO_LONG: &str = "is too long to represent";
+
 /// Parses a duration such as `"90s"` or `"1.5 h"` into seconds.
 ///
 /// Returns a message describing the problem when the text is not a non-negative number followed
@@ -60,7 +63,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     }
     let seconds = value * scale;
     if !seconds.is_finite() {
-        return Err(format!("`{text}` is too long to represent"));
+        return Err(format!("`{text}` {TOO_LONG}"));
     }
     Ok(seconds)
 }

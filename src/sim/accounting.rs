@@ -70,6 +70,9 @@ pub struct Account {
     pub durations: Vec<f64>,
     /// Start of the first outage (first-outage mode; `None` until one closed).
     pub first_outage: Option<f64>,
+    /// Outages still going on when the replication stopped following them (closed at the end
+    /// of the simulated time, so their recorded length is a bound, not a duration).
+    pub unfinished: u32,
     down_since: f64,
     cause: u32,
     tracking: bool,
@@ -177,6 +180,7 @@ impl Accounts {
             a.longest = 0.0;
             a.durations.clear();
             a.first_outage = None;
+            a.unfinished = 0;
             a.tracking = false;
         }
         self.period_down.fill(0.0);
@@ -246,10 +250,14 @@ impl Accounts {
         }
     }
 
-    /// Closes every outage still open at `t` (the end of the simulated time).
+    /// Closes every outage still open at `t` (the end of the simulated time). In
+    /// [`Mode::Horizon`] such an outage did not end: it is counted as `unfinished`.
     pub fn close_all(&mut self, t: f64) {
         for acc in 0..self.list.len() {
             if self.list[acc].tracking {
+                if self.mode == Mode::Horizon {
+                    self.list[acc].unfinished += 1;
+                }
                 self.close(acc, t);
             }
         }

@@ -58,7 +58,7 @@ use rng::Stream;
 use trace::Recorder;
 
 /// How far past the horizon an outage that is still open is followed before giving up.
-const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
+pub const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
 
 /// How long a first-outage replication runs at most before it is cut (censored).
 pub const FIRST_OUTAGE_LIMIT: f64 = 10_000.0 * crate::scenario::units::YEAR;
@@ -459,6 +459,10 @@ impl<'m> Engine<'m> {
             }
             self.now = t;
             self.events += 1;
+            // A signal stops even one very long replication (its result is discarded).
+            if self.events & crate::interrupt::EVENT_CHECK_MASK == 0 && crate::interrupt::requested() {
+                break;
+            }
             match self.plan.slot_kind(slot) {
                 Slot::Process(i) => {
                     let hot = self.plan.proc_hot[i];

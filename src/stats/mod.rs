@@ -6,6 +6,7 @@ pub mod decision;
 pub mod distributions;
 pub mod estimate;
 pub mod exact_sum;
+pub mod guards;
 pub mod histogram;
 pub mod replay;
 pub mod summary;

@@ -60,6 +60,9 @@ struct ClassAcc {
     first_outage: Moments,
     /// First-outage replications cut at the limit without an outage.
     first_outage_censored: u64,
+    /// Outages still going on when relsim stopped following them (their length is unknown).
+    #[serde(default)]
+    unfinished: u64,
 }
 
 /// Sums for one architecture.
@@ -206,6 +209,7 @@ impl Accumulator {
             c.outages.add(a.outages as f64);
             c.blips.add(a.blips as f64);
             c.longest.add(a.longest);
+            c.unfinished += a.unfinished as u64;
             c.duration_per_outage.add(a.duration_sum, a.outages as f64);
             c.down_per_outage.add(u, a.outages as f64);
             for &d in &a.durations {
@@ -306,6 +310,7 @@ impl Accumulator {
             a.cost.merge(&b.cost);
             a.first_outage.merge(&b.first_outage);
             a.first_outage_censored += b.first_outage_censored;
+            a.unfinished += b.unfinished;
         }
         for (a, b) in self.causes.iter_mut().zip(&o.causes) {
             a.merge(b);
@@ -361,6 +366,7 @@ impl Accumulator {
                 || !latency_ok
                 || c.no_downtime > r
                 || c.first_outage_censored > r
+                || c.unfinished > r.saturating_mul(u32::MAX as u64)
             {
                 let (a, k) = (i / ncls, i % ncls);
                 return implausible(&format!("sums for architecture {} class {}", model.architectures[a].name, model.classes[k].name));
@@ -474,7 +480,7 @@ impl Accumulator {
                 }
             })
             .collect();
-        Summary {
+        let mut summary = Summary {
             scenario: model.name.clone(),
             description: model.description.clone(),
             relsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -498,7 +504,14 @@ impl Accumulator {
             decision: crate::stats::decision::decide(model, &self.costs, conf),
             precision: None,
             replay: None,
-        }
+        };
+        crate::stats::guards::apply(&mut summary, &self.guard_facts());
+        summary
+    }
+
+    /// Per architecture × class, what [`crate::stats::guards`] needs beyond the estimates.
+    fn guard_facts(&self) -> Vec<crate::stats::guards::ClassFacts> {
+        self.classes.iter().map(|c| crate::stats::guards::ClassFacts { outages: c.durations.total(), unfinished: c.unfinished }).collect()
     }
 
     /// Paired differences between every two architectures.

@@ -99,15 +99,16 @@ pub fn table(result: &SweepResult, color: bool, wrap: bool) -> String {
 /// the paths written.
 pub fn write(dir: &std::path::Path, result: &SweepResult, plots: bool) -> anyhow::Result<Vec<std::path::PathBuf>> {
     use anyhow::Context;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    // Staged and moved into place together (see `crate::output`).
+    let staging = crate::output::Staging::new(dir)?;
     let mut written = Vec::new();
     for (name, text) in [("sweep.csv", csv(result)?), ("sweep.json", json(result)?)] {
-        let path = dir.join(name);
+        let path = staging.path().join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     if plots {
-        written.extend(crate::plot::sweep::write(dir, result)?);
+        written.extend(crate::plot::sweep::write(staging.path(), result)?);
     }
-    Ok(written)
+    staging.commit(&written)
 }

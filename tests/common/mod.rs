@@ -2,6 +2,7 @@
 
 pub mod chains;
 pub mod ctmc;
+pub mod exercise;
 
 use relsim::stats::estimate::Estimate;
 use relsim::stats::summary::{ClassSummary, Summary};
