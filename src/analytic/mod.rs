@@ -204,6 +204,18 @@ fn choose(model: &Model, arch: usize) -> Result<Choice, String> {
     Ok(if markov_because.is_some() { Choice::Markov } else { Choice::Structure })
 }
 
+/// Whether the Markov chain of [`markov::Chain`] represents architecture `arch` exactly (every
+/// distribution exponential, no request-level behaviour, instant switch-overs, no grace
+/// periods), or why not, naming the key.
+pub fn chain_supported(model: &Model, arch: usize) -> Result<(), String> {
+    choose(model, arch)?;
+    let used = model.components_of(arch);
+    match model.components.iter().zip(&used).find(|(c, u)| **u && c.grace > 0.0 && !c.requires.is_empty()) {
+        Some((c, _)) => Err(format!("components.{}.grace is a fixed delay ({}), which the Markov chain cannot represent", c.name, format_duration(c.grace))),
+        None => Ok(()),
+    }
+}
+
 /// Exact results for every architecture of `model`.
 pub fn analyze(model: &Model, options: &Options) -> Analysis {
     Analysis { archs: (0..model.architectures.len()).map(|a| analyze_arch(model, a, options).map_err(|e| format!("not exact: {e}"))).collect() }
