@@ -14,6 +14,7 @@ pub mod montecarlo;
 pub mod plot;
 pub mod precision;
 pub mod progress;
+pub mod rare;
 pub mod report;
 pub mod scenario;
 pub mod shard;

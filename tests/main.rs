@@ -13,6 +13,7 @@ mod cli;
 mod determinism;
 mod exact;
 mod precision;
+mod rare;
 mod requests;
 mod scenario_errors;
 mod shard;

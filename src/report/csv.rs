@@ -4,6 +4,8 @@
 //! rows are named `downtime_share[COMPONENT]` and `birnbaum[COMPONENT]`. Paired differences
 //! between architectures come last, as rows of architecture A named
 //! `downtime_hours_per_year.minus[B]` (per class) and `cost_per_year.minus[B]` (A minus B).
+//! Rare-event estimates, where a run made them, are rows named `rare.unavailability`,
+//! `rare.outages_per_year` and `rare.time_to_first_outage_hours`.
 //! `exact` holds the analytic value where there is one.
 
 use super::{Exporter, Report};
@@ -31,6 +33,11 @@ impl Exporter for CsvExporter {
                 for m in CLASS_METRICS {
                     if let Some(e) = c.metric(m) {
                         row(&mut w, a, n, m, &e)?;
+                    }
+                }
+                if let Some(r) = &c.rare {
+                    for (m, f) in [("rare.unavailability", &r.unavailability), ("rare.outages_per_year", &r.outages_per_year), ("rare.time_to_first_outage_hours", &r.time_to_first_outage_hours)] {
+                        row(&mut w, a, n, m, &f.estimate)?;
                     }
                 }
                 for imp in &c.importance {

@@ -287,6 +287,10 @@ impl Exporter for MarkdownExporter {
         if let Some(note) = report.exact_note {
             out.push_str(&format!("\n{note}\n"));
         }
+        if super::rare::shown(s) {
+            let headers: Vec<String> = super::rare::HEADERS.iter().map(|h| h.to_string()).collect();
+            out.push_str(&format!("\n## {}\n\n{}\n{}\n", super::rare::TITLE, md_table(&headers, &super::rare::rows(s, "<br>"), 2), super::rare::EXPLANATION));
+        }
         out.push_str("\n## Requests\n\n");
         let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();
         out.push_str(&md_table(&headers, &request_rows(s, "<br>"), 2));

@@ -194,6 +194,10 @@ impl Exporter for TableExporter {
         let mut out = format!("{}\n", heading(s));
         out.push_str(&table(&headers, &class_rows(s, "\n"), self.color, self.wrap).to_string());
         out.push('\n');
+        if super::rare::shown(s) {
+            let headers: Vec<String> = super::rare::HEADERS.iter().map(|h| h.to_string()).collect();
+            out.push_str(&format!("{}\n{}\n{}\n", super::rare::TITLE, table(&headers, &super::rare::rows(s, "\n"), self.color, self.wrap), super::rare::EXPLANATION));
+        }
         let arch = table(&architecture_headers(s), &architecture_rows(s), self.color, self.wrap);
         out.push_str(&arch.to_string());
         out.push('\n');

@@ -5,4 +5,5 @@ pub mod distributions;
 pub mod estimate;
 pub mod exact_sum;
 pub mod histogram;
+pub mod rare;
 pub mod summary;
