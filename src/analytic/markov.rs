@@ -8,6 +8,7 @@
 //! failed switch, or none up). The transitions follow the simulator's rules exactly, including
 //! the order in which an instant settles (components first, then routes in index order); a
 //! switch-over that may fail is a branch with probabilities `switch_success` and its complement.
+//! The same rules, one transition at a time, are `super::chain::Chain`.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -56,8 +57,8 @@ struct Fo {
 }
 
 /// Everything about the architecture the exploration needs, by local component index.
-struct Layout {
-    comps: Vec<usize>,
+pub(super) struct Layout {
+    pub(super) comps: Vec<usize>,
     count: Vec<u16>,
     need: Vec<u16>,
     lambda: Vec<f64>,
@@ -70,17 +71,17 @@ struct Layout {
     /// (failover, member position) of a cold standby member.
     cold: Vec<Option<(usize, u16)>>,
     /// Dependencies (local) of each component, for effective states.
-    deps: Vec<Vec<usize>>,
+    pub(super) deps: Vec<Vec<usize>>,
     /// Local components in dependency order (a component after what it depends on).
-    order: Vec<usize>,
+    pub(super) order: Vec<usize>,
     /// Members of each node: Ok(local component) or Err(node).
-    members: Vec<Vec<std::result::Result<usize, usize>>>,
+    pub(super) members: Vec<Vec<std::result::Result<usize, usize>>>,
     /// Need of each gate node (`None` for failovers).
     gate_need: Vec<Option<usize>>,
     /// Failover of each node, if it is one.
     node_fo: Vec<Option<usize>>,
     fos: Vec<Fo>,
-    roots: Vec<usize>,
+    pub(super) roots: Vec<usize>,
 }
 
 /// One state of the chain.
@@ -91,11 +92,11 @@ pub struct State {
     /// Per contended crew: (local component, phase) in order of failure.
     queues: Vec<Vec<(u16, u16)>>,
     /// Per failover: mode (`i` serving i, `m + i` stuck on i, `2m` none up).
-    modes: Vec<u16>,
+    pub(super) modes: Vec<u16>,
 }
 
 impl Layout {
-    fn new(model: &Model, arch: usize, forced: Option<Forced>) -> Layout {
+    pub(super) fn new(model: &Model, arch: usize, forced: Option<Forced>) -> Layout {
         let a = &model.architectures[arch];
         let used = model.components_of(arch);
         let comps: Vec<usize> = (0..used.len()).filter(|&c| used[c]).collect();
@@ -194,7 +195,7 @@ impl Layout {
         }
     }
 
-    fn effective(&self, s: &State) -> Vec<bool> {
+    pub(super) fn effective(&self, s: &State) -> Vec<bool> {
         let mut eff = vec![false; self.comps.len()];
         for &i in &self.order {
             let own = match self.forced[i] {
@@ -220,7 +221,7 @@ impl Layout {
 
     /// Settles routes after components moved from `old_eff` to `new_eff`, starting from the
     /// failover modes `modes`: every outcome with its probability.
-    fn settle(&self, modes: &[u16], old_eff: &[bool], new_eff: &[bool]) -> Vec<(f64, Vec<u16>)> {
+    pub(super) fn settle(&self, modes: &[u16], old_eff: &[bool], new_eff: &[bool]) -> Vec<(f64, Vec<u16>)> {
         let old_up = self.nodes_up(old_eff, modes);
         let mut outcomes: Vec<(f64, Vec<u16>, Vec<bool>)> = vec![(1.0, modes.to_vec(), vec![false; self.members.len()])];
         for n in 0..self.members.len() {
@@ -308,7 +309,7 @@ impl Layout {
 
     /// The component-level moves out of `s` with their rates per hour, without building the
     /// states they lead to (see [`Layout::apply`]), in the order the exploration numbers them.
-    fn steps(&self, s: &State, out: &mut Vec<(f64, Step)>) {
+    pub(super) fn steps(&self, s: &State, out: &mut Vec<(f64, Step)>) {
         out.clear();
         for i in 0..self.comps.len() {
             if self.forced[i].is_some() {
@@ -340,7 +341,7 @@ impl Layout {
     }
 
     /// The state `step` leads to from `s`, before routes settle.
-    fn apply(&self, s: &State, step: Step) -> State {
+    pub(super) fn apply(&self, s: &State, step: Step) -> State {
         let mut t = s.clone();
         let busy = |k: usize| s.queues[k].iter().filter(|e| e.1 == REPAIRING).count() as u16;
         match step {
@@ -383,7 +384,7 @@ impl Layout {
 
     /// The state at time 0: every repairable unit up, routes settled (a member held down does
     /// not serve).
-    fn start(&self) -> State {
+    pub(super) fn start(&self) -> State {
         let nc = self.comps.len();
         let mut start = State { detecting: vec![0; nc], repairing: vec![0; nc], queues: vec![Vec::new(); self.crew_size.len()], modes: vec![0; self.fos.len()] };
         let eff0 = self.effective(&start);
@@ -395,7 +396,7 @@ impl Layout {
     }
 
     /// Whether each class is up in `s` (model order).
-    fn classes_up(&self, s: &State) -> Vec<bool> {
+    pub(super) fn classes_up(&self, s: &State) -> Vec<bool> {
         let up = self.nodes_up(&self.effective(s), &s.modes);
         self.roots.iter().map(|&r| up[r]).collect()
     }
@@ -420,89 +421,6 @@ impl Step {
     /// Whether the move is a unit failing (rather than a detection or repair ending).
     pub fn is_failure(self) -> bool {
         matches!(self, Step::Fail(_))
-    }
-}
-
-/// An architecture's Markov chain, explored on the fly: the same transition rules that
-/// [`analyze`] enumerates, for methods that walk the chain instead of building it (importance
-/// sampling in `crate::rare`).
-pub struct Chain {
-    lay: Layout,
-    start: State,
-}
-
-impl Chain {
-    /// The chain of architecture `arch` of `model`. The model must be in the exponential subset
-    /// (`crate::analytic::chain_supported`); other distributions are read by their mean.
-    pub fn new(model: &Model, arch: usize) -> Chain {
-        let lay = Layout::new(model, arch, None);
-        let start = lay.start();
-        Chain { lay, start }
-    }
-
-    /// The state at time 0, every unit up: the regeneration state.
-    pub fn start(&self) -> &State {
-        &self.start
-    }
-
-    /// The model index of each component the chain follows, by local index (the index in
-    /// [`Step::Fail`]).
-    pub fn components(&self) -> &[usize] {
-        &self.lay.comps
-    }
-
-    /// The moves out of `s` with their rates per hour, into `out` (cleared first).
-    pub fn steps(&self, s: &State, out: &mut Vec<(f64, Step)>) {
-        self.lay.steps(s, out);
-    }
-
-    /// Where `step` from `s` leads once routes have settled: every outcome with its
-    /// probability (more than one only when a switch-over may fail), into `out` (cleared first).
-    pub fn take(&self, s: &State, step: Step, out: &mut Vec<(f64, State)>) {
-        out.clear();
-        let moved = self.lay.apply(s, step);
-        let (eff, eff2) = (self.lay.effective(s), self.lay.effective(&moved));
-        for (p, modes) in self.lay.settle(&s.modes, &eff, &eff2) {
-            out.push((p, State { modes, ..moved.clone() }));
-        }
-    }
-
-    /// Whether each class is up in `s` (model order).
-    pub fn classes_up(&self, s: &State) -> Vec<bool> {
-        self.lay.classes_up(s)
-    }
-
-    /// The architecture's structure as the chain sees it, by local component index.
-    pub fn structure(&self) -> Structure<'_> {
-        Structure { lay: &self.lay }
-    }
-}
-
-/// A read-only view of an architecture's structure: route nodes (members always before the
-/// nodes that use them), each component's dependencies, and each class's root.
-pub struct Structure<'a> {
-    lay: &'a Layout,
-}
-
-impl Structure<'_> {
-    /// Members of each node: `Ok(local component)` or `Err(node)`.
-    pub fn members(&self) -> &[Vec<std::result::Result<usize, usize>>] {
-        &self.lay.members
-    }
-
-    /// Dependencies (`within`, `requires`) of each local component.
-    pub fn dependencies(&self) -> &[Vec<usize>] {
-        &self.lay.deps
-    }
-
-    /// Local components in dependency order (each after what it depends on).
-    pub fn order(&self) -> &[usize] {
-        &self.lay.order
-    }
-
-    /// The root node of each class (model order).
-    pub fn roots(&self) -> &[usize] {
-        &self.lay.roots
     }
 }
 

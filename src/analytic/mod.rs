@@ -13,6 +13,7 @@
 //! Markov chain (built for that purpose when the structure method was used and the chain is
 //! small enough). When an architecture is out of reach the reason names the key responsible.
 
+pub mod chain;
 pub mod markov;
 pub mod mdd;
 pub mod sparse;
@@ -204,7 +205,7 @@ fn choose(model: &Model, arch: usize) -> Result<Choice, String> {
     Ok(if markov_because.is_some() { Choice::Markov } else { Choice::Structure })
 }
 
-/// Whether the Markov chain of [`markov::Chain`] represents architecture `arch` exactly (every
+/// Whether the Markov chain of [`chain::Chain`] represents architecture `arch` exactly (every
 /// distribution exponential, no request-level behaviour, instant switch-overs, no grace
 /// periods), or why not, naming the key.
 pub fn chain_supported(model: &Model, arch: usize) -> Result<(), String> {

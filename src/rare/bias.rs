@@ -17,7 +17,7 @@
 
 use rand::RngExt;
 
-use crate::analytic::markov::Step;
+use crate::analytic::chain::Step;
 use crate::sim::rng::Stream;
 
 /// Probability of drawing a failure where a repair is also possible. Shahabuddin's analysis

@@ -1,5 +1,5 @@
 //! The architecture's Markov chain as importance sampling walks it: one transition at a time,
-//! from the rules of [`crate::analytic::markov::Chain`] (the exact engine's, which are the
+//! from the rules of [`crate::analytic::chain::Chain`] (the exact engine's, which are the
 //! simulator's).
 //!
 //! Cycles keep coming back to the same few states near all up, so a [`Walker`] remembers what
@@ -11,7 +11,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::analytic::markov::{Chain, State, Step};
+use crate::analytic::chain::{Chain, State, Step};
 use crate::rare::weights::Weights;
 
 /// A state's id in a [`Walker`].

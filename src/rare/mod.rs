@@ -26,7 +26,7 @@ pub mod weights;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analytic::markov::Chain;
+use crate::analytic::chain::Chain;
 use crate::analytic::Analysis;
 use crate::model::Model;
 use crate::scenario::units::{HOUR, YEAR};
@@ -176,7 +176,7 @@ pub fn apply(model: &Model, summary: &mut Summary, analysis: Option<&Analysis>, 
             (Mode::Auto, Some((n, c)), q) if n < needed && n < summary.replications => {
                 let outages = if n == 1 { "outage" } else { "outages" };
                 let saw = format!(
-                    "{}/{} had {n} {outages} in {} replications, fewer than one per replication and than the {needed} a ±{pct}% interval needs",
+                    "{}/{} had {n} {outages} in {} replications, too few for a ±{pct}% interval (it needs {needed}) and under one per replication",
                     arch.name,
                     model.classes[c].name,
                     summary.replications

@@ -13,8 +13,8 @@
 //! - plain, shared by the classes: `length` = Σ 1 / q(X_k), and for each class `until_down` =
 //!   the same sum over the states before c's first outage (or the whole cycle).
 //!
-//! Then unavailability = E[down] / E[length], outages per hour = E[outages] / E[length], and
-//! mean time to first outage = E[until_down] / E[hit] (a first outage comes after a geometric
+//! Then unavailability = E(down) / E(length), outages per hour = E(outages) / E(length), and
+//! mean time to first outage = E(until_down) / E(hit) (a first outage comes after a geometric
 //! number of cycles that return without one). Each ratio's two means come from independent
 //! samples; see [`crate::stats::rare::independent_ratio`] for the interval.
 //!
@@ -29,7 +29,7 @@ use rand::RngExt;
 
 use rayon::prelude::*;
 
-use crate::analytic::markov::Chain;
+use crate::analytic::chain::Chain;
 use crate::rare::bias;
 use crate::rare::chain::{Id, Walker, START};
 use crate::sim::rng::{stream, Stream};
@@ -140,26 +140,33 @@ fn not_returning() -> String {
 
 /// The outcome of move `k` out of `id` drawn by its probabilities, or (when `balanced` and the
 /// move is a failure with several outcomes, a switch-over that may fail) each equally likely:
-/// the state it leads to and the likelihood ratio of the draw.
-fn outcome(w: &mut Walker<'_>, id: Id, k: usize, balanced: bool, rng: &mut Stream) -> (Id, f64) {
+/// the state it leads to and the likelihood ratio of the draw. `None` if the move had no
+/// outcome (settling always gives one).
+fn outcome(w: &mut Walker<'_>, id: Id, k: usize, balanced: bool, rng: &mut Stream) -> Option<(Id, f64)> {
     let failure = w.steps(id)[k].1.is_failure();
     let next = w.next(id, k);
     let n = next.len();
-    if n == 1 {
-        return (next[0].1, 1.0);
+    match n {
+        0 => return None,
+        1 => return Some((next[0].1, 1.0)),
+        _ => {}
     }
     if balanced && failure {
         let i = ((rng.random::<f64>() * n as f64) as usize).min(n - 1);
-        return (next[i].1, next[i].0 * n as f64);
+        return Some((next[i].1, next[i].0 * n as f64));
     }
     let mut x = rng.random::<f64>();
     for &(p, t) in next {
         if x < p {
-            return (t, 1.0);
+            return Some((t, 1.0));
         }
         x -= p;
     }
-    (next[n - 1].1, 1.0)
+    Some((next[n - 1].1, 1.0))
+}
+
+fn no_outcome() -> String {
+    "a move of its Markov chain had no outcome (this is a bug in relsim; please report it)".to_string()
 }
 
 /// One biased cycle of class `class`: (down, outages, hit, transitions).
@@ -182,7 +189,7 @@ fn biased_cycle(w: &mut Walker<'_>, class: usize, rng: &mut Stream) -> Result<(f
         } else {
             (bias::plain(w.steps(s), q, rng), 1.0)
         };
-        let (t, branch) = outcome(w, s, k, biased, rng);
+        let (t, branch) = outcome(w, s, k, biased, rng).ok_or_else(no_outcome)?;
         l *= ratio * branch;
         let now_up = w.up(t, class);
         if up && !now_up {
@@ -222,7 +229,7 @@ fn plain_cycle(w: &mut Walker<'_>, rng: &mut Stream, until: &mut [f64], hit: &mu
             }
         }
         let k = bias::plain(w.steps(s), q, rng);
-        let (t, _) = outcome(w, s, k, false, rng);
+        let (t, _) = outcome(w, s, k, false, rng).ok_or_else(no_outcome)?;
         for (h, up) in hit.iter_mut().zip(w.classes_up(t)) {
             *h |= !up;
         }

@@ -14,7 +14,7 @@
 //! independently of how rare failures are, which is what Shahabuddin's bounded relative error
 //! needs.
 
-use crate::analytic::markov::Structure;
+use crate::analytic::chain::Structure;
 
 /// Scratch space for computing the weights of one class, reused from step to step.
 #[derive(Clone, Debug, Default)]
@@ -103,7 +103,7 @@ impl Weights {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytic::markov::Chain;
+    use crate::analytic::chain::Chain;
 
     #[test]
     fn weight_is_split_evenly_down_the_route_tree() {
