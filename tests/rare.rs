@@ -386,6 +386,7 @@ fn five_nines_reports_the_rare_event_estimate_beside_the_exact_value() {
     assert!(three["availability"]["mean"].as_f64().unwrap() > 1.0 - 1e-6);
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains("## Rare events (importance sampling)"), "report.md has no rare-event section");
+    assert!(report.contains("- chat, rare events (importance sampling, steady state): down `three-providers` "), "the answer does not give the rare-event estimate");
     let row = report.lines().find(|l| l.starts_with("| three-providers | chat |") && l.contains(" plain |")).unwrap_or_else(|| panic!("no rare row in report.md"));
     assert!(row.contains(&format!("exact {exact:.4e}")), "{row}");
     let csv = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();

@@ -210,7 +210,7 @@ fn answer_section(s: &crate::stats::summary::Summary) -> String {
     if let Some(p) = &s.precision {
         out.push_str(&format!("{}.\n\n", p.sentence(s.replications)));
     }
-    for v in verdicts(s, &|n| format!("`{n}`")) {
+    for v in verdicts(s, &|n| format!("`{n}`")).into_iter().chain(super::rare::verdicts(s, &|n| format!("`{n}`"))) {
         out.push_str(&format!("- {v}\n"));
     }
     let ncls = s.architectures.first().map_or(0, |a| a.classes.len());

@@ -33,6 +33,20 @@ fn sci(x: f64) -> String {
     }
 }
 
+/// A number with three significant digits: `3.61`, `0.00414`, `1.25e8`.
+fn three(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = 2 - x.abs().log10().floor() as i32;
+    match digits {
+        d if d < 0 && x.abs() >= 1e5 => format!("{x:.2e}"),
+        d if d <= 0 => format!("{x:.0}"),
+        d if d <= 8 => format!("{x:.*}", d as usize),
+        _ => format!("{x:.2e}"),
+    }
+}
+
 /// `2.70e-9 ± 2.5e-10 (±9.2%)`, then the exact value after `sep`.
 fn figure(f: &RareFigure, sep: &str) -> String {
     let e = &f.estimate;
@@ -71,6 +85,35 @@ fn cycles(r: &ClassRare) -> String {
     text
 }
 
+/// One line per class with rare-event estimates, for "The answer": each architecture's
+/// steady-state unavailability, most available first, with minutes per year and the exact value
+/// (`code` marks up architecture names).
+pub fn verdicts(s: &Summary, code: &dyn Fn(&str) -> String) -> Vec<String> {
+    let ncls = s.architectures.first().map_or(0, |a| a.classes.len());
+    let mut out = Vec::new();
+    for c in 0..ncls {
+        let mut found: Vec<(&str, &ClassRare)> = s.architectures.iter().filter_map(|a| Some((a.name.as_str(), a.classes.get(c)?.rare.as_ref()?))).collect();
+        found.retain(|(_, r)| r.unavailability.estimate.mean.is_some());
+        if found.is_empty() {
+            continue;
+        }
+        found.sort_by(|x, y| x.1.unavailability.estimate.mean.unwrap_or(0.0).total_cmp(&y.1.unavailability.estimate.mean.unwrap_or(0.0)));
+        let parts: Vec<String> = found
+            .iter()
+            .map(|(name, r)| {
+                let u = &r.unavailability;
+                let m = u.estimate.mean.unwrap_or(0.0);
+                let rel = u.relative_half_width.map(|x| format!(" ± {:.1}%", x * 100.0)).unwrap_or_default();
+                let exact = u.estimate.exact.map(|x| format!("; exact {x:.3e}")).unwrap_or_default();
+                format!("{} {m:.3e}{rel} ({} min per year{exact})", code(name), three(m * 8760.0 * 60.0))
+            })
+            .collect();
+        let class = &s.architectures[0].classes[c].name;
+        out.push(format!("{class}, rare events (importance sampling, steady state): down {}", parts.join(", ")));
+    }
+    out
+}
+
 /// One row per architecture and class with rare-event estimates; exact values follow their
 /// estimate after `sep` (a newline in the terminal, `<br>` in Markdown).
 pub fn rows(s: &Summary, sep: &str) -> Vec<Vec<String>> {
@@ -105,5 +148,6 @@ mod tests {
         assert_eq!(sci(0.1716), "0.1716");
         assert_eq!(figure(&RareFigure::default(), "\n"), "—");
         assert_eq!(figure(&RareFigure::of(Estimate::symmetric(0.0706, 0.0063)), "\n"), "0.0706 ± 0.0063 (±8.9%)");
+        assert_eq!((three(3.6116), three(0.004141), three(412.7), three(1.25e8)), ("3.61".into(), "0.00414".into(), "413".into(), "1.25e8".into()));
     }
 }

@@ -217,7 +217,7 @@ impl Exporter for TableExporter {
         out.push('\n');
         let bold = |t: &str| if self.color { format!("\x1b[1m{t}\x1b[0m") } else { t.to_string() };
         out.push_str(&format!("{}\n", bold("The answer")));
-        for v in super::answer::verdicts(s, &|n| n.to_string()) {
+        for v in super::answer::verdicts(s, &|n| n.to_string()).into_iter().chain(super::rare::verdicts(s, &|n| n.to_string())) {
             out.push_str(&format!("  • {v}\n"));
         }
         if let Some(sla) = &s.sla {
