@@ -724,7 +724,7 @@ fn rare_events(model: &Model, summary: &mut Summary, analysis: Option<&Analysis>
             eprintln!("relsim: {m}");
         }
         if outcome.estimated > 0 {
-            eprintln!("relsim: rare events: {} cycles ({} transitions) in {:.2} s", outcome.cycles, outcome.steps, started.elapsed().as_secs_f64());
+            eprintln!("relsim: rare events: {} cycles ({} transitions) in {:.3} s", outcome.cycles, outcome.steps, started.elapsed().as_secs_f64());
         }
     }
 }
