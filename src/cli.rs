@@ -175,6 +175,15 @@ struct RunArgs {
     /// refused, with the estimate). Ctrl-C or SIGTERM still stop it cleanly.
     #[arg(long)]
     force: bool,
+
+    /// Rare-event estimates by importance sampling, beside the crude ones: auto (when the crude
+    /// run saw too few outages for --rare-precision and the model qualifies), on, or off.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    rare: crate::rare::Mode,
+
+    /// The relative half-width asked of each rare-event estimate of unavailability.
+    #[arg(long, value_name = "FRACTION", default_value_t = crate::rare::DEFAULT_PRECISION)]
+    rare_precision: f64,
 }
 
 /// Default cap on replications for a precision target.
@@ -530,6 +539,16 @@ impl RunArgs {
         crate::montecarlo::Options { threads: self.threads.map(|t| t as usize), first_outage: self.first_outage, importance: self.importance, accounting }
     }
 
+    /// `--rare` and `--rare-precision`; a precision outside (0, 1) is bad input (reported).
+    fn rare_settings(&self) -> Result<crate::rare::Settings, i32> {
+        let precision = self.rare_precision;
+        if !(precision > 0.0 && precision < 1.0) {
+            eprintln!("error: --rare-precision {precision}: give a fraction between 0 and 1\n  = help: write --rare-precision 0.1 for ±10 %");
+            return Err(EXIT_INPUT);
+        }
+        Ok(crate::rare::Settings { mode: self.rare, precision })
+    }
+
     /// Whether to show the progress bar: on a terminal, unless `--quiet`.
     fn show_progress(&self) -> bool {
         !self.quiet && std::io::stderr().is_terminal()
@@ -623,6 +642,10 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
             return Err(EXIT_INPUT);
         }
     };
+    if let Err(e) = crate::rare::check(model, &args.rare_settings()?) {
+        eprintln!("error: {e}");
+        return Err(EXIT_INPUT);
+    }
     if target.is_some() && shard.is_some() {
         eprintln!("error: a precision target decides the replications as it goes, so it cannot be split into shards\n  = help: shard a fixed number of replications (--reps N), or run the precision target without --shard");
         return Err(EXIT_INPUT);
@@ -653,7 +676,7 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
         if !args.quiet {
             eprintln!("relsim: {} events in {simulated:.2} s ({:.1} M events/s)", acc.events(), acc.events() as f64 / simulated.max(1e-9) / 1e6);
         }
-        let shard_options = crate::shard::Options { first_outage: args.first_outage, importance: args.importance, per_request: args.per_request, max_states };
+        let shard_options = crate::shard::Options { first_outage: args.first_outage, importance: args.importance, per_request: args.per_request, max_states, rare: args.rare_settings()? };
         let setup = crate::shard::Setup::new(model, &args.scenario.sets, shard_options);
         let partial = crate::shard::Partial::new(shard, &file, loaded.text(), setup, acc);
         return match partial.write(&out_dir) {
@@ -673,6 +696,8 @@ fn execute(args: &RunArgs, loaded: Loaded) -> Result<Option<Finished>, i32> {
         };
     }
     let (mut summary, analysis) = conclude(model, &acc, max_states, args.first_outage);
+    let rare = crate::rare::Run { settings: args.rare_settings()?, threads: args.threads.map(|t| t as usize), max_states };
+    rare_events(model, &mut summary, Some(&analysis), &rare, args.quiet);
     if let Some(outcome) = &precision {
         summary.notes.insert(0, outcome.sentence(summary.replications));
     }
@@ -706,7 +731,9 @@ fn merge(args: MergeArgs) -> i32 {
         eprint!("{}", render(&loaded.sources, &loaded.warnings, stderr_color()));
     }
     let (model, acc) = (&loaded.model, &merged.accumulator);
-    let (summary, analysis) = conclude(model, acc, merged.setup.max_states, merged.setup.first_outage);
+    let (mut summary, analysis) = conclude(model, acc, merged.setup.max_states, merged.setup.first_outage);
+    let rare = crate::rare::Run { settings: merged.setup.rare, threads: None, max_states: merged.setup.max_states };
+    rare_events(model, &mut summary, Some(&analysis), &rare, args.quiet);
     if !args.quiet {
         eprintln!(
             "relsim: merged {} parts: {} replications of {}, seed {}, {} events",
@@ -745,6 +772,21 @@ pub(crate) fn conclude(model: &Model, acc: &Accumulator, max_states: usize, firs
     let analysis = crate::analytic::analyze(model, &exact_options);
     crate::analytic::attach(&mut summary, &analysis, model);
     (summary, analysis)
+}
+
+/// Adds the rare-event estimates `rare` asks for to `summary` (see `crate::rare`), telling on
+/// stderr what was estimated and why, unless `quiet`.
+fn rare_events(model: &Model, summary: &mut Summary, analysis: Option<&Analysis>, rare: &crate::rare::Run, quiet: bool) {
+    let started = Instant::now();
+    let outcome = crate::rare::apply(model, summary, analysis, rare);
+    if !quiet {
+        for m in &outcome.messages {
+            eprintln!("relsim: {m}");
+        }
+        if outcome.estimated > 0 {
+            eprintln!("relsim: rare events: {} cycles ({} transitions) in {:.3} s", outcome.cycles, outcome.steps, started.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// How the results are shown and written.
@@ -858,10 +900,17 @@ fn sweep(args: RunArgs) -> i32 {
     let (done, planned) = (AtomicU64::new(0), AtomicU64::new(0));
     let show_progress = args.show_progress();
     let result = crate::progress::with_progress(&planned, &done, show_progress, stderr_color(), || crate::sweep::run(&loaded, &options, target.as_ref(), &done, &planned));
-    let result = match result {
+    let mut result = match result {
         Ok(r) => r,
         Err(e) => return crate::preflight::simulation_failed(&e, done.load(std::sync::atomic::Ordering::Relaxed), planned.load(std::sync::atomic::Ordering::Relaxed)),
     };
+    let rare = match args.rare_settings() {
+        Ok(settings) => crate::rare::Run { settings, threads: args.threads.map(|t| t as usize), max_states: args.max_states.max(1) },
+        Err(code) => return code,
+    };
+    for (point, p) in result.points.iter_mut().zip(&loaded.points) {
+        rare_events(&p.model, &mut point.summary, None, &rare, args.quiet);
+    }
     if !args.quiet {
         eprintln!("relsim: {} replications in {:.2} s", done.load(std::sync::atomic::Ordering::Relaxed), started.elapsed().as_secs_f64());
     }

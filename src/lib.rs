@@ -20,6 +20,7 @@ pub mod plot;
 pub mod precision;
 pub mod preflight;
 pub mod progress;
+pub mod rare;
 pub mod replay;
 pub mod report;
 pub mod scenario;

@@ -262,10 +262,14 @@ pub struct Setup {
     /// `--baseline`, when it is not the first architecture (the decision depends on it).
     #[serde(default)]
     pub baseline: Option<String>,
+    /// `--rare` and `--rare-precision` (merge estimates rare events as the run would have);
+    /// absent from the files of earlier versions, which had none: the default then.
+    #[serde(default)]
+    pub rare: crate::rare::Settings,
 }
 
 /// The options of `run` that change results, besides the scenario and the `--set`s.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Options {
     /// `--first-outage`.
     pub first_outage: bool,
@@ -275,6 +279,8 @@ pub struct Options {
     pub per_request: bool,
     /// `--max-states`.
     pub max_states: usize,
+    /// `--rare`, `--rare-precision`.
+    pub rare: crate::rare::Settings,
 }
 
 impl Setup {
@@ -290,12 +296,13 @@ impl Setup {
             per_request: options.per_request,
             max_states: options.max_states,
             baseline: crate::model::cost::baseline_argument(model).map(str::to_string),
+            rare: options.rare,
         }
     }
 
     /// The options in it.
     pub fn options(&self) -> Options {
-        Options { first_outage: self.first_outage, importance: self.importance, per_request: self.per_request, max_states: self.max_states }
+        Options { first_outage: self.first_outage, importance: self.importance, per_request: self.per_request, max_states: self.max_states, rare: self.rare }
     }
 }
 
@@ -317,6 +324,12 @@ pub fn fingerprint(version: &str, text: &str, setup: &Setup) -> String {
     h.field(&[setup.first_outage as u8, setup.importance as u8, setup.per_request as u8]);
     h.field(&(setup.max_states as u64).to_le_bytes());
     h.field(setup.baseline.as_deref().unwrap_or("").as_bytes());
+    // Hashed only when not the default, so fingerprints of runs without rare-event options
+    // are those of the versions before them.
+    if setup.rare != crate::rare::Settings::default() {
+        h.field(setup.rare.mode.name().as_bytes());
+        h.field(&setup.rare.precision.to_bits().to_le_bytes());
+    }
     format!("{:016x}", h.0.0)
 }
 
@@ -579,7 +592,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
     if !mismatches.is_empty() {
         return Err(ShardError::new(
             list("the parts are not from the same run", &mismatches),
-            "run every shard with the same relsim, scenario file, --set, --seed, --reps, --first-outage, --importance, --per-request, --max-states and --baseline",
+            "run every shard with the same relsim, scenario file, --set, --seed, --reps, --first-outage, --importance, --per-request, --max-states, --baseline, --rare and --rare-precision",
         ));
     }
     let (file, text, setup) = (first.partial.scenario_file.clone(), &first.partial.scenario_text, first.partial.setup.clone());
@@ -660,6 +673,8 @@ fn differences(reference: &Part, part: &Part) -> Vec<String> {
     differ_in("--max-states", x.max_states.to_string(), y.max_states.to_string());
     let first = |b: &Option<String>| b.clone().unwrap_or_else(|| "the first architecture".to_string());
     differ_in("--baseline", first(&x.baseline), first(&y.baseline));
+    differ_in("--rare", x.rare.mode.name().to_string(), y.rare.mode.name().to_string());
+    differ_in("--rare-precision", x.rare.precision.to_string(), y.rare.precision.to_string());
     out
 }
 
@@ -795,7 +810,7 @@ mod tests {
 
     #[test]
     fn fingerprint_covers_every_field() {
-        let setup = Setup { sets: vec![], seed: 1, replications: 10, horizon_seconds: 3600.0, first_outage: false, importance: false, per_request: false, max_states: 5, baseline: None };
+        let setup = Setup { sets: vec![], seed: 1, replications: 10, horizon_seconds: 3600.0, first_outage: false, importance: false, per_request: false, max_states: 5, baseline: None, rare: Default::default() };
         let base = fingerprint("1", "text", &setup);
         assert_eq!(base.len(), 16);
         let variants = [
@@ -810,6 +825,8 @@ mod tests {
             fingerprint("1", "text", &Setup { per_request: true, ..setup.clone() }),
             fingerprint("1", "text", &Setup { max_states: 6, ..setup.clone() }),
             fingerprint("1", "text", &Setup { baseline: Some("b".into()), ..setup.clone() }),
+            fingerprint("1", "text", &Setup { rare: crate::rare::Settings { mode: crate::rare::Mode::Off, ..Default::default() }, ..setup.clone() }),
+            fingerprint("1", "text", &Setup { rare: crate::rare::Settings { precision: 0.05, ..Default::default() }, ..setup.clone() }),
         ];
         for v in &variants {
             assert_ne!(v, &base);
@@ -831,7 +848,7 @@ mod tests {
         let options = crate::montecarlo::Options { threads: Some(1), first_outage: true, importance: true, ..Default::default() };
         let done = std::sync::atomic::AtomicU64::new(0);
         let one = crate::montecarlo::simulate(model, 0..13, &options, &done).unwrap();
-        let setup = Setup::new(model, &sets, Options { first_outage: true, importance: true, per_request: false, max_states: 1000 });
+        let setup = Setup::new(model, &sets, Options { first_outage: true, importance: true, per_request: false, max_states: 1000, rare: Default::default() });
         let dir = tempfile::tempdir().unwrap();
         let mut paths = Vec::new();
         for k in [3, 1, 2, 4] {

@@ -20,6 +20,7 @@ mod interrupt;
 mod invalid;
 mod limits;
 mod precision;
+mod rare;
 mod replay;
 mod replay_command;
 mod requests;

@@ -8,6 +8,7 @@
 //! failed switch, or none up). The transitions follow the simulator's rules exactly, including
 //! the order in which an instant settles (components first, then routes in index order); a
 //! switch-over that may fail is a branch with probabilities `switch_success` and its complement.
+//! The same rules, one transition at a time, are `super::chain::Chain`.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -56,8 +57,8 @@ struct Fo {
 }
 
 /// Everything about the architecture the exploration needs, by local component index.
-struct Layout {
-    comps: Vec<usize>,
+pub(super) struct Layout {
+    pub(super) comps: Vec<usize>,
     count: Vec<u16>,
     need: Vec<u16>,
     lambda: Vec<f64>,
@@ -70,32 +71,32 @@ struct Layout {
     /// (failover, member position) of a cold standby member.
     cold: Vec<Option<(usize, u16)>>,
     /// Dependencies (local) of each component, for effective states.
-    deps: Vec<Vec<usize>>,
+    pub(super) deps: Vec<Vec<usize>>,
     /// Local components in dependency order (a component after what it depends on).
-    order: Vec<usize>,
+    pub(super) order: Vec<usize>,
     /// Members of each node: Ok(local component) or Err(node).
-    members: Vec<Vec<std::result::Result<usize, usize>>>,
+    pub(super) members: Vec<Vec<std::result::Result<usize, usize>>>,
     /// Need of each gate node (`None` for failovers).
     gate_need: Vec<Option<usize>>,
     /// Failover of each node, if it is one.
     node_fo: Vec<Option<usize>>,
     fos: Vec<Fo>,
-    roots: Vec<usize>,
+    pub(super) roots: Vec<usize>,
 }
 
 /// One state of the chain.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct State {
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
     detecting: Vec<u16>,
     repairing: Vec<u16>,
     /// Per contended crew: (local component, phase) in order of failure.
     queues: Vec<Vec<(u16, u16)>>,
     /// Per failover: mode (`i` serving i, `m + i` stuck on i, `2m` none up).
-    modes: Vec<u16>,
+    pub(super) modes: Vec<u16>,
 }
 
 impl Layout {
-    fn new(model: &Model, arch: usize, forced: Option<Forced>) -> Layout {
+    pub(super) fn new(model: &Model, arch: usize, forced: Option<Forced>) -> Layout {
         let a = &model.architectures[arch];
         let used = model.components_of(arch);
         let comps: Vec<usize> = (0..used.len()).filter(|&c| used[c]).collect();
@@ -194,7 +195,7 @@ impl Layout {
         }
     }
 
-    fn effective(&self, s: &State) -> Vec<bool> {
+    pub(super) fn effective(&self, s: &State) -> Vec<bool> {
         let mut eff = vec![false; self.comps.len()];
         for &i in &self.order {
             let own = match self.forced[i] {
@@ -220,7 +221,7 @@ impl Layout {
 
     /// Settles routes after components moved from `old_eff` to `new_eff`, starting from the
     /// failover modes `modes`: every outcome with its probability.
-    fn settle(&self, modes: &[u16], old_eff: &[bool], new_eff: &[bool]) -> Vec<(f64, Vec<u16>)> {
+    pub(super) fn settle(&self, modes: &[u16], old_eff: &[bool], new_eff: &[bool]) -> Vec<(f64, Vec<u16>)> {
         let old_up = self.nodes_up(old_eff, modes);
         let mut outcomes: Vec<(f64, Vec<u16>, Vec<bool>)> = vec![(1.0, modes.to_vec(), vec![false; self.members.len()])];
         for n in 0..self.members.len() {
@@ -301,67 +302,125 @@ impl Layout {
 
     /// Every component-level move out of `s`: (rate per hour, state before routes settle).
     fn moves(&self, s: &State) -> Vec<(f64, State)> {
-        let mut out = Vec::new();
+        let mut steps = Vec::new();
+        self.steps(s, &mut steps);
+        steps.into_iter().map(|(rate, step)| (rate, self.apply(s, step))).collect()
+    }
+
+    /// The component-level moves out of `s` with their rates per hour, without building the
+    /// states they lead to (see [`Layout::apply`]), in the order the exploration numbers them.
+    pub(super) fn steps(&self, s: &State, out: &mut Vec<(f64, Step)>) {
+        out.clear();
         for i in 0..self.comps.len() {
             if self.forced[i].is_some() {
                 continue;
             }
             let up = self.count[i] - self.down_units(s, i);
             if up > 0 && self.active(s, i) {
-                let mut t = s.clone();
+                out.push((self.lambda[i] * up as f64, Step::Fail(i as u32)));
+            }
+            if self.crew[i].is_none() {
+                if let (Some(d), true) = (self.delta[i], s.detecting[i] > 0) {
+                    out.push((d * s.detecting[i] as f64, Step::Detect(i as u32)));
+                }
+                if s.repairing[i] > 0 {
+                    out.push((self.mu[i] * s.repairing[i] as f64, Step::Repair(i as u32)));
+                }
+            }
+        }
+        for (k, q) in s.queues.iter().enumerate() {
+            for (j, &(i, phase)) in q.iter().enumerate() {
+                let i = i as usize;
+                match phase {
+                    DETECTING => out.push((self.delta[i].unwrap_or(0.0), Step::CrewDetect(k as u32, j as u32))),
+                    REPAIRING => out.push((self.mu[i], Step::CrewRepair(k as u32, j as u32))),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The state `step` leads to from `s`, before routes settle.
+    pub(super) fn apply(&self, s: &State, step: Step) -> State {
+        let mut t = s.clone();
+        let busy = |k: usize| s.queues[k].iter().filter(|e| e.1 == REPAIRING).count() as u16;
+        match step {
+            Step::Fail(i) => {
+                let i = i as usize;
                 match self.crew[i] {
                     None => match self.delta[i] {
                         Some(_) => t.detecting[i] += 1,
                         None => t.repairing[i] += 1,
                     },
                     Some(k) => {
-                        let busy = s.queues[k].iter().filter(|e| e.1 == REPAIRING).count() as u16;
                         let phase = match self.delta[i] {
                             Some(_) => DETECTING,
-                            None if busy < self.crew_size[k] => REPAIRING,
+                            None if busy(k) < self.crew_size[k] => REPAIRING,
                             None => WAITING,
                         };
                         t.queues[k].push((i as u16, phase));
                     }
                 }
-                out.push((self.lambda[i] * up as f64, t));
             }
-            if self.crew[i].is_none() {
-                if let (Some(d), true) = (self.delta[i], s.detecting[i] > 0) {
-                    let mut t = s.clone();
-                    t.detecting[i] -= 1;
-                    t.repairing[i] += 1;
-                    out.push((d * s.detecting[i] as f64, t));
-                }
-                if s.repairing[i] > 0 {
-                    let mut t = s.clone();
-                    t.repairing[i] -= 1;
-                    out.push((self.mu[i] * s.repairing[i] as f64, t));
-                }
+            Step::Detect(i) => {
+                t.detecting[i as usize] -= 1;
+                t.repairing[i as usize] += 1;
             }
-        }
-        for (k, q) in s.queues.iter().enumerate() {
-            let busy = q.iter().filter(|e| e.1 == REPAIRING).count() as u16;
-            for (j, &(i, phase)) in q.iter().enumerate() {
-                let i = i as usize;
-                let mut t = s.clone();
-                match phase {
-                    DETECTING => {
-                        t.queues[k][j].1 = if busy < self.crew_size[k] { REPAIRING } else { WAITING };
-                        out.push((self.delta[i].unwrap_or(0.0), t));
-                    }
-                    REPAIRING => {
-                        t.queues[k].remove(j);
-                        if let Some(w) = t.queues[k].iter_mut().find(|e| e.1 == WAITING) {
-                            w.1 = REPAIRING;
-                        }
-                        out.push((self.mu[i], t));
-                    }
-                    _ => {}
+            Step::Repair(i) => t.repairing[i as usize] -= 1,
+            Step::CrewDetect(k, j) => {
+                let k = k as usize;
+                t.queues[k][j as usize].1 = if busy(k) < self.crew_size[k] { REPAIRING } else { WAITING };
+            }
+            Step::CrewRepair(k, j) => {
+                let k = k as usize;
+                t.queues[k].remove(j as usize);
+                if let Some(w) = t.queues[k].iter_mut().find(|e| e.1 == WAITING) {
+                    w.1 = REPAIRING;
                 }
             }
         }
-        out
+        t
+    }
+
+    /// The state at time 0: every repairable unit up, routes settled (a member held down does
+    /// not serve).
+    pub(super) fn start(&self) -> State {
+        let nc = self.comps.len();
+        let mut start = State { detecting: vec![0; nc], repairing: vec![0; nc], queues: vec![Vec::new(); self.crew_size.len()], modes: vec![0; self.fos.len()] };
+        let eff0 = self.effective(&start);
+        let all_up = vec![true; nc];
+        if let Some((_, modes)) = self.settle(&start.modes, &all_up, &eff0).into_iter().next() {
+            start.modes = modes;
+        }
+        start
+    }
+
+    /// Whether each class is up in `s` (model order).
+    pub(super) fn classes_up(&self, s: &State) -> Vec<bool> {
+        let up = self.nodes_up(&self.effective(s), &s.modes);
+        self.roots.iter().map(|&r| up[r]).collect()
+    }
+}
+
+/// One component-level move out of a state of the chain (before routes settle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A unit of the component with this local index fails.
+    Fail(u32),
+    /// A detection of that component ends (its crew cannot be busy).
+    Detect(u32),
+    /// A repair of that component ends (its crew cannot be busy).
+    Repair(u32),
+    /// Entry `.1` of contended crew `.0`'s queue ends its detection.
+    CrewDetect(u32, u32),
+    /// Entry `.1` of contended crew `.0`'s queue ends its repair.
+    CrewRepair(u32, u32),
+}
+
+impl Step {
+    /// Whether the move is a unit failing (rather than a detection or repair ending).
+    pub fn is_failure(self) -> bool {
+        matches!(self, Step::Fail(_))
     }
 }
 
@@ -381,13 +440,7 @@ const MAX_STATE_CELLS: usize = 50_000_000;
 pub fn analyze(model: &Model, arch: usize, forced: Option<Forced>, max_states: usize, want_mttff: bool) -> std::result::Result<Result, String> {
     let lay = Layout::new(model, arch, forced);
     let nc = lay.comps.len();
-    let mut start = State { detecting: vec![0; nc], repairing: vec![0; nc], queues: vec![Vec::new(); lay.crew_size.len()], modes: vec![0; lay.fos.len()] };
-    // At the start every repairable unit is up; a member held down does not serve.
-    let eff0 = lay.effective(&start);
-    let all_up = vec![true; nc];
-    if let Some((_, modes)) = lay.settle(&start.modes, &all_up, &eff0).into_iter().next() {
-        start.modes = modes;
-    }
+    let start = lay.start();
     let mut index: HashMap<State, u32> = HashMap::default();
     let mut states = vec![start.clone()];
     index.insert(start, 0);
@@ -430,8 +483,8 @@ pub fn analyze(model: &Model, arch: usize, forced: Option<Forced>, max_states: u
     }
     let n = states.len();
     let class_up: Vec<Vec<bool>> = {
-        let node_up: Vec<Vec<bool>> = states.iter().map(|s| lay.nodes_up(&lay.effective(s), &s.modes)).collect();
-        lay.roots.iter().map(|&r| node_up.iter().map(|u| u[r]).collect()).collect()
+        let up: Vec<Vec<bool>> = states.iter().map(|s| lay.classes_up(s)).collect();
+        (0..lay.roots.len()).map(|c| up.iter().map(|u| u[c]).collect()).collect()
     };
     let pi = steady_state(n, &triplets, &out_rate)?;
     let mut classes = Vec::with_capacity(class_up.len());

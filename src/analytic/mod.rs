@@ -13,6 +13,7 @@
 //! Markov chain (built for that purpose when the structure method was used and the chain is
 //! small enough). When an architecture is out of reach the reason names the key responsible.
 
+pub mod chain;
 pub mod markov;
 pub mod mdd;
 pub mod sparse;
@@ -206,6 +207,18 @@ fn choose(model: &Model, arch: usize) -> Result<Choice, String> {
         }
     }
     Ok(if markov_because.is_some() { Choice::Markov } else { Choice::Structure })
+}
+
+/// Whether the Markov chain of [`chain::Chain`] represents architecture `arch` exactly (every
+/// distribution exponential, no request-level behaviour, instant switch-overs, no grace
+/// periods), or why not, naming the key.
+pub fn chain_supported(model: &Model, arch: usize) -> Result<(), String> {
+    choose(model, arch)?;
+    let used = model.components_of(arch);
+    match model.components.iter().zip(&used).find(|(c, u)| **u && c.grace > 0.0 && !c.requires.is_empty()) {
+        Some((c, _)) => Err(format!("components.{}.grace is a fixed delay ({}), which the Markov chain cannot represent", c.name, format_duration(c.grace))),
+        None => Ok(()),
+    }
 }
 
 /// Exact results for every architecture of `model`.

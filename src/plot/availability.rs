@@ -1,7 +1,9 @@
 //! `availability.svg/png`: each architecture's availability per traffic class with its
 //! confidence interval, drawn as unavailability in minutes per year on a log axis, so that each
 //! extra nine is the same distance down; dashed reference lines with the availability they stand
-//! for ("99.9%") are labelled on the right.
+//! for ("99.9%") are labelled on the right. Where a class has a rare-event estimate
+//! (importance sampling, `--rare`), it is drawn beside the crude one as a hollow marker with its
+//! interval.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -25,12 +27,20 @@ struct Point {
     low: Option<f64>,
     high: Option<f64>,
     exact: Option<f64>,
+    /// The rare-event estimate of unavailability: mean, interval.
+    rare: Option<(f64, f64, f64)>,
 }
 
 impl Point {
-    fn of(e: &crate::stats::estimate::Estimate) -> Point {
+    fn of(c: &crate::stats::summary::ClassSummary) -> Point {
+        let e = &c.availability;
         let u = |a: Option<f64>| super::finite(a).map(|a| ((1.0 - a) * MINUTES_PER_YEAR).max(0.0));
-        Point { availability: super::finite(e.mean), mean: u(e.mean), low: u(e.ci_high), high: u(e.ci_low), exact: u(e.exact) }
+        let minutes = |x: Option<f64>| super::finite(x).map(|x| (x * MINUTES_PER_YEAR).max(0.0));
+        let rare = c.rare.as_ref().and_then(|r| {
+            let e = &r.unavailability.estimate;
+            Some((minutes(e.mean).filter(|&m| m > 0.0)?, minutes(e.ci_low)?, minutes(e.ci_high)?))
+        });
+        Point { availability: super::finite(e.mean), mean: u(e.mean), low: u(e.ci_high), high: u(e.ci_low), exact: u(e.exact), rare }
     }
 }
 
@@ -52,7 +62,7 @@ impl Figure for Availability<'_, '_> {
         let archs = &summary.architectures;
         let n = archs.len();
         let points: Vec<Vec<Point>> =
-            archs.iter().map(|a| (0..classes.len()).map(|c| a.classes.get(c).map(|k| Point::of(&k.availability)).unwrap_or_default()).collect()).collect();
+            archs.iter().map(|a| (0..classes.len()).map(|c| a.classes.get(c).map(Point::of).unwrap_or_default()).collect()).collect();
 
         let title = format!("{}: availability by traffic class", summary.scenario);
         let subtitle = format!(
@@ -69,6 +79,9 @@ impl Figure for Availability<'_, '_> {
         if any_exact {
             entries.push(LegendEntry::new(Swatch::Hollow(Marker::Diamond, style::INK), "exact (analytic)"));
         }
+        if points.iter().flatten().any(|p| p.rare.is_some()) {
+            entries.push(LegendEntry::new(Swatch::Hollow(Marker::Circle, style::INK), "rare-event estimate (importance sampling), right of the crude one; its whisker when wider than the marker"));
+        }
         let any_zero = points.iter().flatten().any(|p| p.mean == Some(0.0));
         if any_zero {
             entries.push(LegendEntry::new(Swatch::Hollow(Marker::TriangleDown, style::MUTED), "no downtime observed (0 is off a log scale)"));
@@ -83,7 +96,7 @@ impl Figure for Availability<'_, '_> {
         }
 
         // Room below the lowest interval, and above the highest for its value label.
-        let values = points.iter().flatten().flat_map(|p| [p.mean, p.low, p.high, p.exact]).flatten();
+        let values = points.iter().flatten().flat_map(|p| [p.mean, p.low, p.high, p.exact, p.rare.map(|r| r.1), p.rare.map(|r| r.2)]).flatten();
         let (lo, hi) = super::log_range(values, 1.6, 1.8, 10.0).unwrap_or((1.0, 1000.0));
         let nc = classes.len();
         let centers: Vec<f64> = (0..nc).map(|c| c as f64 + 0.5).collect();
@@ -157,6 +170,20 @@ impl Figure for Availability<'_, '_> {
                 }
                 if let Some(e) = p.exact.filter(|&e| e > 0.0) {
                     super::marker(root, Marker::Diamond, (px, y_of(e)), s.px(11.0), style::INK, false, s)?;
+                }
+                if let Some((m, l, u)) = p.rare {
+                    // Beside the crude point, thinner, hollow: an estimate of the steady state.
+                    let rx = px + 2 * cap;
+                    let thin = ShapeStyle::from(&st.color).stroke_width(s.stroke(1.5));
+                    let (yl, yu) = (if l > lo { y_of(l) } else { pa.1.end - 1 }, y_of(u));
+                    // A whisker inside the marker would only clutter it.
+                    if yl - yu > 3 * r {
+                        root.draw(&PathElement::new(vec![(rx, yl), (rx, yu)], thin))?;
+                        for y in [yl, yu] {
+                            root.draw(&PathElement::new(vec![(rx - cap / 2, y), (rx + cap / 2, y)], thin))?;
+                        }
+                    }
+                    super::marker(root, st.marker, (rx, y_of(m)), r, st.color, false, s)?;
                 }
                 let label = match (p.availability, p.mean) {
                     (Some(_), Some(0.0)) => "100%".to_string(),

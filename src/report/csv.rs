@@ -9,6 +9,8 @@
 //! `net_benefit_per_year.vs[B]`, `extra_running_cost_per_year.vs[B]`,
 //! `failure_cost_saved_per_year.vs[B]`, `downtime_hours_saved_per_year.vs[B]` and
 //! `break_even_cost_per_hour_down.vs[B]` (its interval empty when Fieller's set is unbounded).
+//! Rare-event estimates, where a run made them, are rows named `rare.unavailability`,
+//! `rare.outages_per_year` and `rare.time_to_first_outage_hours`.
 //! `exact` holds the analytic value where there is one.
 
 use super::{Exporter, Report};
@@ -36,6 +38,11 @@ impl Exporter for CsvExporter {
                 for m in CLASS_METRICS {
                     if let Some(e) = c.metric(m) {
                         row(&mut w, a, n, m, &e)?;
+                    }
+                }
+                if let Some(r) = &c.rare {
+                    for (m, f) in [("rare.unavailability", &r.unavailability), ("rare.outages_per_year", &r.outages_per_year), ("rare.time_to_first_outage_hours", &r.time_to_first_outage_hours)] {
+                        row(&mut w, a, n, m, &f.estimate)?;
                     }
                 }
                 for imp in &c.importance {

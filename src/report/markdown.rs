@@ -246,7 +246,7 @@ fn answer_section(s: &crate::stats::summary::Summary) -> String {
     if let Some(p) = &s.precision {
         out.push_str(&format!("{}.\n\n", p.sentence(s.replications)));
     }
-    for v in verdicts(s, &|n| format!("`{n}`")) {
+    for v in verdicts(s, &|n| format!("`{n}`")).into_iter().chain(super::rare::verdicts(s, &|n| format!("`{n}`"))) {
         out.push_str(&format!("- {v}\n"));
     }
     let ncls = s.architectures.first().map_or(0, |a| a.classes.len());
@@ -334,6 +334,10 @@ impl Exporter for MarkdownExporter {
         out.push_str(&md_table(&headers, &class_rows(s, "<br>"), 2));
         if let Some(note) = report.exact_note {
             out.push_str(&format!("\n{note}\n"));
+        }
+        if super::rare::shown(s) {
+            let headers: Vec<String> = super::rare::HEADERS.iter().map(|h| h.to_string()).collect();
+            out.push_str(&format!("\n## {}\n\n{}\n{}\n", super::rare::TITLE, md_table(&headers, &super::rare::rows(s, "<br>"), 2), super::rare::EXPLANATION));
         }
         out.push_str("\n## Requests\n\n");
         let headers: Vec<String> = REQUEST_HEADERS.iter().map(|h| h.to_string()).collect();

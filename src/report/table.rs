@@ -198,6 +198,10 @@ impl Exporter for TableExporter {
         let mut out = format!("{}\n", heading(s));
         out.push_str(&table(&headers, &class_rows(s, "\n"), self.color, self.wrap).to_string());
         out.push('\n');
+        if super::rare::shown(s) {
+            let headers: Vec<String> = super::rare::HEADERS.iter().map(|h| h.to_string()).collect();
+            out.push_str(&format!("{}\n{}\n{}\n", super::rare::TITLE, table(&headers, &super::rare::rows(s, "\n"), self.color, self.wrap), super::rare::EXPLANATION));
+        }
         let arch = table(&architecture_headers(s), &architecture_rows(s), self.color, self.wrap);
         out.push_str(&arch.to_string());
         out.push('\n');
@@ -220,7 +224,7 @@ impl Exporter for TableExporter {
         }
         let bold = |t: &str| if self.color { format!("\x1b[1m{t}\x1b[0m") } else { t.to_string() };
         out.push_str(&format!("{}\n", bold("The answer")));
-        for v in super::answer::verdicts(s, &|n| n.to_string()) {
+        for v in super::answer::verdicts(s, &|n| n.to_string()).into_iter().chain(super::rare::verdicts(s, &|n| n.to_string())) {
             out.push_str(&format!("  • {v}\n"));
         }
         if let Some(sla) = &s.sla {

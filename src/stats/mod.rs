@@ -8,5 +8,6 @@ pub mod estimate;
 pub mod exact_sum;
 pub mod guards;
 pub mod histogram;
+pub mod rare;
 pub mod replay;
 pub mod summary;

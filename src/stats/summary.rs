@@ -460,6 +460,7 @@ impl Accumulator {
                                     birnbaum: self.birnbaum[(ai * ncls + ci) * self.components + k].estimate(conf),
                                 })
                                 .collect(),
+                            rare: None,
                         }
                     })
                     .collect();
@@ -660,6 +661,10 @@ pub struct ClassSummary {
     /// Every component the class depends on, with its share of the class's downtime and its
     /// Birnbaum importance.
     pub importance: Vec<ComponentImportance>,
+    /// Rare-event estimates (importance sampling, `--rare`), beside the crude ones above;
+    /// absent when they were not computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rare: Option<crate::stats::rare::ClassRare>,
 }
 
 impl ClassSummary {
