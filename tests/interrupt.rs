@@ -174,3 +174,38 @@ fn a_finished_run_leaves_no_temporary_files() {
     top.sort();
     assert_eq!(top, ["junit.xml", "out"]);
 }
+
+#[test]
+fn fit_and_replay_write_their_folders_whole_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a_file = tmp.path().join("taken");
+    std::fs::write(&a_file, "not a folder").unwrap();
+    let trace = scenario("traces/claude-2026-03-02.csv");
+    let replay = |out: &Path| {
+        Command::new(relsim())
+            .args(["replay", scenario("claude-2026-03-02.toml").to_str().unwrap(), "--trace", trace.to_str().unwrap(), "--reps", "20", "--no-plots", "--out", out.to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    // A replay checks its output folder before it simulates, as a run does.
+    let o = replay(&a_file);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nothing was run") && !stderr.contains("events in"), "{stderr}");
+    // fit: an unusable folder is an error and leaves the file as it was.
+    let incidents = tmp.path().join("incidents.csv");
+    std::fs::write(&incidents, "component,start,end,observed_from,observed_to\napi,2024-01-02 10:00,2024-01-02 11:00,2024-01-01,2024-02-01\napi,2024-01-09 10:00,2024-01-09 12:30,2024-01-01,2024-02-01\n").unwrap();
+    let fit = |out: &Path| Command::new(relsim()).args(["fit", incidents.to_str().unwrap(), "--out", out.to_str().unwrap()]).env("NO_COLOR", "1").output().unwrap();
+    let o = fit(&a_file);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "not a folder");
+    // Finished, both leave their files and no temporary ones.
+    for (out, expect) in [(tmp.path().join("fit"), vec!["fit.json", "fit_api.png", "fit_api.svg"]), (tmp.path().join("replay"), vec!["report.html", "report.md", "summary.csv", "summary.json"])] {
+        let o = if expect[0] == "fit.json" { fit(&out) } else { replay(&out) };
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut names = entries(&out);
+        names.sort();
+        assert_eq!(names, expect);
+    }
+}

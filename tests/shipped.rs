@@ -7,7 +7,25 @@ use relsim::model::dist::Dist;
 use relsim::model::{Model, NodeKind};
 use relsim::scenario::load;
 
-const SHIPPED: [&str; 4] = ["single-provider", "gateway-failover", "multicloud", "claude-2026-03-02"];
+/// The scenarios whose providers carry the hand calibration on the public incident data
+/// (gateway-failover-fitted carries `relsim fit`'s, checked in tests/fit_cli.rs; five-nines has
+/// exponential whole-provider outages).
+const CALIBRATED: [&str; 4] = ["single-provider", "gateway-failover", "multicloud", "claude-2026-03-02"];
+
+/// Every scenario shipped in `scenarios/` (not the validation ones in `scenarios/checks/`), by
+/// file stem: a new scenario is covered without being listed here.
+fn shipped() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "scenarios/ holds {names:?}");
+    names
+}
 
 fn model(name: &str) -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"));
@@ -22,7 +40,8 @@ fn model(name: &str) -> Model {
 
 #[test]
 fn shipped_scenarios_load_without_warnings_and_run() {
-    for name in SHIPPED {
+    for name in shipped() {
+        let name = name.as_str();
         let mut m = model(name);
         m.replications = 20;
         let s = relsim::simulate(&m, Some(2)).unwrap();
@@ -30,7 +49,8 @@ fn shipped_scenarios_load_without_warnings_and_run() {
         for a in &s.architectures {
             for c in &a.classes {
                 let av = c.availability.mean.unwrap();
-                assert!(av > 0.9 && av < 1.0, "{name}/{}/{}: availability {av}", a.name, c.name);
+                // Five nines and beyond can see no outage in 20 replications.
+                assert!(av > 0.9 && av <= 1.0, "{name}/{}/{}: availability {av}", a.name, c.name);
             }
         }
     }
@@ -84,7 +104,8 @@ fn multicloud_compares_the_three_designs_the_issue_asks_for() {
 
 #[test]
 fn shipped_scenarios_say_what_each_design_costs_to_run() {
-    for name in SHIPPED {
+    for name in shipped() {
+        let name = name.as_str();
         let m = model(name);
         assert!(m.costs.any(), "{name} has no running costs");
         let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"))).unwrap();
@@ -123,7 +144,7 @@ fn lognormal_median_hours(m: &Model, component: &str) -> (f64, f64) {
 
 #[test]
 fn providers_are_calibrated_as_documented() {
-    for name in SHIPPED {
+    for name in CALIBRATED {
         let m = model(name);
         for (provider, median, sigma) in [("anthropic-api", 0.77, 1.39), ("openai-api", 1.24, 1.17)] {
             if !m.components.iter().any(|c| c.name == provider) {
@@ -159,9 +180,11 @@ fn timestamp(s: &str) -> Option<f64> {
     Some(days_from_civil(y, m, day) as f64 * 86_400.0 + h * 3600.0 + min * 60.0 + sec)
 }
 
+/// The public incident data beside the checkout (`../shared`), or beside the folder holding it
+/// (`../../shared`, for a worktree one level deeper).
 fn shared_data() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/llm-incidents-2024/incident_stages.csv");
-    p.exists().then_some(p)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared", "../../shared"].iter().map(|s| root.join(s).join("data/llm-incidents-2024/incident_stages.csv")).find(|p| p.exists())
 }
 
 /// Incidents that affected `service` and not `unless`: (first stage, recovery hours from the
