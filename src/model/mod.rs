@@ -1,6 +1,7 @@
-//! The compiled model: what the engine simulates. Names are resolved to dense indices,
-//! durations are seconds, routes are expanded into one node graph per architecture. Nothing here
-//! refers back to the scenario text, so the engine never touches a string.
+//! The compiled model: what the engine simulates, data only (`crate::compile` builds it). Names
+//! are resolved to dense indices, durations are seconds, routes are expanded into one node graph
+//! per architecture. Nothing here refers back to the scenario text, so the engine never touches
+//! a string.
 
 pub mod cost;
 pub mod history;
