@@ -23,17 +23,17 @@ pub struct Loaded {
     pub has_sweep: bool,
 }
 
-/// Loads a scenario file and applies `--set key.path=value` overrides.
-pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, InputError> {
-    let text = scenario::read_file(path)?;
-    load_str(&path.display().to_string(), &scenario::stem_of(path), &text, sets)
-}
-
 impl Loaded {
     /// The scenario file's text as read ([`load_str`] registers it first among the sources).
     pub fn text(&self) -> &str {
         self.sources.text(0)
     }
+}
+
+/// Loads a scenario file and applies `--set key.path=value` overrides.
+pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, InputError> {
+    let text = scenario::read_file(path)?;
+    load_str(&path.display().to_string(), &scenario::stem_of(path), &text, sets)
 }
 
 /// Loads a scenario from text. `display_name` appears in error locations; `stem` names the
