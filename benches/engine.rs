@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use relsim::model::Model;
-use relsim::scenario::load;
+use relsim::compile::load;
 use relsim::sim::{plan::Plan, Engine};
 
 fn model(name: &str, sets: &[String]) -> Option<Model> {

@@ -13,7 +13,7 @@ use relsim::rare::{estimate_architecture, Mode, Settings};
 /// The five-nines scenario with only its three-provider architecture.
 fn three_providers() -> Option<(Model, usize)> {
     let path = std::path::PathBuf::from("scenarios/five-nines.toml");
-    let mut model = match relsim::scenario::load(&path, &[]) {
+    let mut model = match relsim::compile::load(&path, &[]) {
         Ok(l) => l.model,
         Err(e) => {
             eprintln!("skipping: {}", e.render(false));

@@ -18,7 +18,8 @@ use crate::analytic::Analysis;
 use crate::diagnostic::{render, InputError};
 use crate::model::Model;
 use crate::report::{self, Format, Report};
-use crate::scenario::{self, units::format_duration, Loaded};
+use crate::compile::{self, Loaded};
+use crate::scenario::{self, units::format_duration};
 use crate::shard::Shard;
 use crate::stats::summary::{Accumulator, Summary};
 
@@ -207,15 +208,16 @@ fn precision_target(args: &RunArgs) -> Result<Option<crate::precision::Target>, 
             return Ok(None);
         }
     };
-    if !crate::model::CLASS_METRICS.contains(&args.metric.as_str()) {
-        let hint = crate::diagnostic::did_you_mean(&args.metric, crate::model::CLASS_METRICS.iter().copied()).map(|m| format!("did you mean --metric {m}? ")).unwrap_or_default();
-        return Err(format!("--metric {}: not a class metric; {hint}the metrics are {}", args.metric, crate::model::CLASS_METRICS.join(", ")));
-    }
+    use crate::model::metric::ClassMetric;
+    let Some(metric) = ClassMetric::parse(&args.metric) else {
+        let hint = crate::diagnostic::did_you_mean(&args.metric, ClassMetric::names()).map(|m| format!("did you mean --metric {m}? ")).unwrap_or_default();
+        return Err(format!("--metric {}: not a class metric; {hint}the metrics are {}", args.metric, ClassMetric::names().collect::<Vec<_>>().join(", ")));
+    };
     let max_replications = args.max_reps.unwrap_or(DEFAULT_MAX_REPS);
     if max_replications < 2 {
         return Err(format!("--max-reps {max_replications}: a confidence interval needs at least 2 replications"));
     }
-    Ok(Some(Target { metric: args.metric.clone(), half_width, max_replications }))
+    Ok(Some(Target { metric, half_width, max_replications }))
 }
 
 #[derive(Debug, Args)]
@@ -348,7 +350,7 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
 }
 
 pub(crate) fn load(args: &ScenarioArgs) -> Result<Loaded, i32> {
-    match scenario::load(&args.file, &args.sets) {
+    match compile::load(&args.file, &args.sets) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
                 eprint!("{}", render(&loaded.sources, &loaded.warnings, stderr_color()));
@@ -841,7 +843,7 @@ pub(crate) fn emit(model: &Model, acc: &Accumulator, summary: &Summary, analysis
 }
 
 fn sweep(args: RunArgs) -> i32 {
-    let mut loaded = match scenario::load_sweep(&args.scenario.file, &args.scenario.sets) {
+    let mut loaded = match compile::load_sweep(&args.scenario.file, &args.scenario.sets) {
         Ok(l) => l,
         Err(e) => {
             report_input_error(&e);
@@ -967,7 +969,7 @@ fn check(args: CheckArgs) -> i32 {
         );
         return EXIT_INPUT;
     }
-    if !run_args.first_outage && loaded.model.slos.iter().any(|s| s.metric == "time_to_first_outage_hours") {
+    if !run_args.first_outage && loaded.model.slos.iter().any(|s| s.metric == crate::model::metric::Metric::Class(crate::model::metric::ClassMetric::TimeToFirstOutageHours)) {
         run_args.first_outage = true;
         if !run_args.quiet {
             eprintln!("relsim: note: an [[slo]] bounds time_to_first_outage_hours, so this run measures it (as with --first-outage)");

@@ -1,15 +1,18 @@
 //! relsim: a discrete-event Monte Carlo reliability simulator for AI service architectures.
 //!
-//! Data flows one way: a scenario file is read ([`scenario`]) and compiled ([`model`]); the
-//! engine ([`sim`]) simulates replications, which [`montecarlo`] runs in parallel and
-//! [`stats`] reduces to estimates with confidence intervals; [`report`] renders them.
+//! Data flows one way: a scenario file is read ([`scenario`]) and compiled ([`compile`]) into
+//! a [`model`]; the engine ([`sim`]) simulates replications, which [`montecarlo`] runs in
+//! parallel and [`stats`] reduces to estimates with confidence intervals; [`report`] renders
+//! them.
 //! [`shard`] splits a run's replications between processes and merges their partial results.
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod analytic;
 pub mod budget;
 pub mod cli;
+pub mod compile;
 pub mod diagnostic;
+pub mod dist;
 pub mod fit;
 pub mod incidents;
 pub mod interrupt;
@@ -53,7 +56,7 @@ pub fn simulate_with(model: &Model, options: &montecarlo::Options) -> anyhow::Re
 /// Errors in the scenario come back rendered as text.
 pub fn load_str(text: &str, sets: &[&str]) -> anyhow::Result<Model> {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    let loaded = scenario::load_str("scenario.toml", "scenario", text, &sets).map_err(|e| anyhow::anyhow!("{}", e.render(false)))?;
+    let loaded = compile::load_str("scenario.toml", "scenario", text, &sets).map_err(|e| anyhow::anyhow!("{}", e.render(false)))?;
     Ok(loaded.model)
 }
 

@@ -8,84 +8,23 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::Serialize;
-
+use crate::model::metric::ClassMetric;
 use crate::model::Model;
 use crate::montecarlo::{simulate, Options};
 use crate::stats::summary::{Accumulator, Summary};
 
+/// What a run reports about its target lives with the summary, which holds it.
+pub use crate::stats::precision::{HalfWidth, Outcome, Unmet};
+
 /// What precision to reach.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
-    /// The metric (a class metric's JSON name).
-    pub metric: String,
+    /// The class metric.
+    pub metric: ClassMetric,
     /// The largest acceptable half-width.
     pub half_width: HalfWidth,
     /// Stop at this many replications even if the target is not met.
     pub max_replications: u64,
-}
-
-/// A half-width target.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum HalfWidth {
-    /// At most this much, in the metric's unit.
-    Absolute(f64),
-    /// At most this fraction of the estimate's magnitude.
-    Relative(f64),
-}
-
-/// How a precision target went; it goes into the summary and the reports.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Outcome {
-    /// The metric.
-    pub metric: String,
-    /// The target.
-    pub target: HalfWidth,
-    /// The cap on replications.
-    pub max_replications: u64,
-    /// Whether every architecture and class met the target.
-    pub met: bool,
-    /// Those that did not, with the half-width they reached.
-    pub unmet: Vec<Unmet>,
-}
-
-/// An architecture and class that missed the target.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Unmet {
-    /// Architecture name.
-    pub architecture: String,
-    /// Class name.
-    pub class: String,
-    /// Half-width reached (`null` when the metric has no interval yet, e.g. MTTR without outages).
-    pub half_width: Option<f64>,
-}
-
-impl Outcome {
-    /// One sentence for the reports.
-    pub fn sentence(&self, replications: u64) -> String {
-        let target = match self.target {
-            HalfWidth::Absolute(h) => format!("± {h}"),
-            HalfWidth::Relative(r) => format!("± {}% of the estimate", r * 100.0),
-        };
-        if self.met {
-            return format!("Precision target {target} on {} met by every architecture and class after {replications} replications", self.metric);
-        }
-        let list: Vec<String> = self
-            .unmet
-            .iter()
-            .map(|u| match u.half_width {
-                Some(h) => format!("{}/{} (± {h:.3e})", u.architecture, u.class),
-                None => format!("{}/{} (no interval yet)", u.architecture, u.class),
-            })
-            .collect();
-        format!(
-            "Precision target {target} on {} NOT met after {replications} replications (the --max-reps cap of {}): {}",
-            self.metric,
-            self.max_replications,
-            list.join(", ")
-        )
-    }
 }
 
 /// Growth of a batch beyond what the half-widths predict, so the next batch usually suffices.
@@ -98,7 +37,7 @@ fn assess(summary: &Summary, target: &Target) -> Vec<(String, String, Option<f64
     let mut out = Vec::new();
     for a in &summary.architectures {
         for c in &a.classes {
-            let e = c.metric(&target.metric).unwrap_or_default();
+            let e = c.metric(target.metric);
             let half = e.half_width();
             let limit = match target.half_width {
                 HalfWidth::Absolute(h) => h,
@@ -130,7 +69,7 @@ pub fn run(model: &Model, target: &Target, options: &Options, done: &AtomicU64, 
         let met = cells.iter().all(|c| c.3);
         if met || reps >= target.max_replications {
             let unmet = cells.into_iter().filter(|c| !c.3).map(|(architecture, class, half_width, _, _)| Unmet { architecture, class, half_width }).collect();
-            let outcome = Outcome { metric: target.metric.clone(), target: target.half_width, max_replications: target.max_replications, met, unmet };
+            let outcome = Outcome { metric: target.metric, target: target.half_width, max_replications: target.max_replications, met, unmet };
             return Ok((acc, outcome));
         }
         let growth = cells.iter().filter(|c| !c.3).map(|c| c.4).fold(1.0, f64::max) * MARGIN;

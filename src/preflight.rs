@@ -13,7 +13,7 @@ use crate::diagnostic::{render, Diagnostic};
 use crate::model::Model;
 use crate::montecarlo::Options;
 use crate::scenario::units::YEAR;
-use crate::scenario::Loaded;
+use crate::compile::Loaded;
 
 /// Exit code for bad input (as `cli::EXIT_INPUT`).
 const EXIT_INPUT: i32 = 2;

@@ -19,7 +19,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
-use crate::scenario::{self, Loaded};
+use crate::compile::{self, Loaded};
+use crate::scenario;
 use crate::sim::rng::Fnv1a;
 use crate::stats::summary::Accumulator;
 
@@ -596,7 +597,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
         ));
     }
     let (file, text, setup) = (first.partial.scenario_file.clone(), &first.partial.scenario_text, first.partial.setup.clone());
-    let mut loaded = scenario::load_str(&file, &scenario::stem_of(Path::new(&file)), text, &setup.sets)
+    let mut loaded = compile::load_str(&file, &scenario::stem_of(Path::new(&file)), text, &setup.sets)
         .map_err(|e| ShardError::bare(format!("the scenario stored in {} does not load:\n{}", first.name(), e.render(false))))?;
     loaded.model.seed = setup.seed;
     loaded.model.replications = setup.replications;
@@ -843,7 +844,7 @@ mod tests {
     fn parts_written_and_merged_give_the_bits_of_one_run() {
         let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gateway-failover.toml");
         let sets = vec!["simulation.horizon=60d".to_string(), "simulation.replications=13".to_string()];
-        let loaded = scenario::load(&file, &sets).unwrap();
+        let loaded = compile::load(&file, &sets).unwrap();
         let model = &loaded.model;
         let options = crate::montecarlo::Options { threads: Some(1), first_outage: true, importance: true, ..Default::default() };
         let done = std::sync::atomic::AtomicU64::new(0);

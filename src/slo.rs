@@ -8,7 +8,8 @@
 
 use std::fmt;
 
-use crate::model::{Model, FRACTION_METRICS, METRICS_WITHOUT_INTERVAL};
+use crate::model::metric::{ArchitectureMetric, ClassMetric, Metric};
+use crate::model::Model;
 use crate::report::format;
 use crate::stats::estimate::{Estimate, QuantileEstimate};
 use crate::stats::summary::{ArchitectureSummary, ClassSummary, Summary};
@@ -122,8 +123,8 @@ pub struct SloResult {
     pub architecture: String,
     /// Class name (`None` for an architecture-level metric).
     pub class: Option<String>,
-    /// Metric name as written in the scenario.
-    pub metric: String,
+    /// The metric.
+    pub metric: Metric,
     /// The bound.
     pub bound: Bound,
     /// The metric's estimate.
@@ -166,7 +167,7 @@ impl SloResult {
             return format::quantile(&QuantileEstimate { value: f.point, ci_low: f.ci_low, ci_high: f.ci_high });
         }
         let e = Estimate { mean: f.point, ci_low: f.ci_low, ci_high: f.ci_high, exact: None };
-        match style(&self.metric) {
+        match style(self.metric) {
             Style::Percent => format::percent(&e),
             Style::Money => format::money(&e),
             Style::Plain => format::pm_compact(&e),
@@ -202,7 +203,7 @@ impl SloResult {
         };
         let point = f.point.unwrap_or(end);
         let bound = self.bound.value();
-        let (scale, suffix, mut d) = match style(&self.metric) {
+        let (scale, suffix, mut d) = match style(self.metric) {
             _ if f.quantile => (1.0, "", format::decimals_for(half).max(if half == 0.0 { format::significant(point) } else { 0 })),
             Style::Percent => (100.0, "%", format::percent_decimals(point, half)),
             Style::Money => (1.0, "", 0),
@@ -235,10 +236,10 @@ enum Style {
     Plain,
 }
 
-fn style(metric: &str) -> Style {
-    if FRACTION_METRICS.contains(&metric) {
+fn style(metric: Metric) -> Style {
+    if metric.is_fraction() {
         Style::Percent
-    } else if metric.ends_with("cost_per_year") || metric == "sla_credits_per_year" || metric == "net_benefit_per_year" || metric == "break_even_cost_per_hour_down" {
+    } else if metric.is_money() {
         Style::Money
     } else {
         Style::Plain
@@ -255,8 +256,11 @@ pub fn evaluate(model: &Model, summary: &Summary) -> Vec<SloResult> {
         let arch = summary.architectures.get(slo.architecture);
         let class = slo.class.and_then(|c| arch.and_then(|a| a.classes.get(c)));
         let figure = match (arch, slo.class) {
-            (Some(a), None) => architecture_figure(a, &slo.metric).or_else(|| summary.architecture_metric(slo.architecture, &slo.metric).as_ref().map(Figure::from)),
-            (Some(_), Some(_)) => class.and_then(|c| class_figure(c, &slo.metric)),
+            (Some(_), None) => summary.architecture_metric(slo.architecture, slo.metric).as_ref().map(Figure::from),
+            (Some(_), Some(_)) => match slo.metric {
+                Metric::Class(m) => class.map(|c| class_figure(c, m)),
+                _ => None,
+            },
             (None, _) => None,
         };
         let bounds = slo.min.map(Bound::Min).into_iter().chain(slo.max.map(Bound::Max));
@@ -271,13 +275,13 @@ pub fn evaluate(model: &Model, summary: &Summary) -> Vec<SloResult> {
                         Verdict::Breach
                     }
                 }
-                _ if crate::model::DECISION_METRICS.contains(&slo.metric.as_str()) => Verdict::Unjudged(decision_reason(&slo.metric, &arch_name, &figure, summary)),
-                _ => Verdict::Unjudged(missing_reason(&slo.metric, &figure, class, summary.replications)),
+                _ if matches!(slo.metric, Metric::Decision(_)) => Verdict::Unjudged(decision_reason(slo.metric, &arch_name, &figure, summary)),
+                _ => Verdict::Unjudged(missing_reason(slo.metric, &figure, class, summary.replications)),
             };
             out.push(SloResult {
                 architecture: arch_name.clone(),
                 class: class_name.clone(),
-                metric: slo.metric.clone(),
+                metric: slo.metric,
                 bound,
                 figure,
                 end,
@@ -290,7 +294,7 @@ pub fn evaluate(model: &Model, summary: &Summary) -> Vec<SloResult> {
 }
 
 /// Why a decision metric has no interval to judge.
-fn decision_reason(metric: &str, arch: &str, figure: &Figure, summary: &Summary) -> String {
+fn decision_reason(metric: Metric, arch: &str, figure: &Figure, summary: &Summary) -> String {
     match &summary.decision {
         Some(d) if d.baseline == arch => format!("`{arch}` is the baseline the decision compares the others with; `{metric}` is theirs (choose another with --baseline)"),
         None => format!("`{metric}` compares an architecture with a baseline, and this run has one architecture"),
@@ -300,19 +304,20 @@ fn decision_reason(metric: &str, arch: &str, figure: &Figure, summary: &Summary)
 }
 
 /// Why a metric has no interval to judge.
-fn missing_reason(metric: &str, figure: &Figure, class: Option<&ClassSummary>, replications: u64) -> String {
-    let outage_based = metric.starts_with("mttr_hours") || metric == "mtbf_hours";
+fn missing_reason(metric: Metric, figure: &Figure, class: Option<&ClassSummary>, replications: u64) -> String {
+    use ClassMetric as C;
+    let outage_based = matches!(metric, Metric::Class(C::MttrHours | C::MttrHoursMedian | C::MttrHoursP90 | C::MtbfHours));
     let no_outages = class.is_some_and(|c| c.outages_per_year.mean == Some(0.0));
     if outage_based && no_outages {
         return format!("no outages in {replications} replications, so `{metric}` has no estimate");
     }
-    if METRICS_WITHOUT_INTERVAL.contains(&metric) && figure.point.is_some() {
+    if !metric.has_interval() && figure.point.is_some() {
         return format!("`{metric}` is a point value pooled over all requests, without an interval; bound the mean (`added_latency_seconds`) instead");
     }
-    if metric == "time_to_first_outage_hours" && figure.point.is_none() {
+    if metric == Metric::Class(C::TimeToFirstOutageHours) && figure.point.is_none() {
         return "measured only with --first-outage".to_string();
     }
-    if metric.starts_with("sla_") && figure.point.is_none() {
+    if metric.needs_sla() && figure.point.is_none() {
         return "the scenario has no [sla]".to_string();
     }
     if figure.point.is_none() {
@@ -322,16 +327,13 @@ fn missing_reason(metric: &str, figure: &Figure, class: Option<&ClassSummary>, r
     }
 }
 
-/// The figure of a per-class metric, by its JSON name (every name in
-/// [`crate::model::CLASS_METRICS`]).
-pub fn class_figure(c: &ClassSummary, metric: &str) -> Option<Figure> {
-    let e = c.metric(metric)?;
-    Some(Figure { quantile: crate::model::is_quantile(metric), ..Figure::from(&e) })
+/// The figure of a per-class metric.
+pub fn class_figure(c: &ClassSummary, metric: ClassMetric) -> Figure {
+    Figure { quantile: metric.is_quantile(), ..Figure::from(&c.metric(metric)) }
 }
 
-/// The figure of an architecture-level metric, by its JSON name (every name in
-/// [`crate::model::ARCHITECTURE_METRICS`]); `None` for an SLA metric without an SLA.
-pub fn architecture_figure(a: &ArchitectureSummary, metric: &str) -> Option<Figure> {
+/// The figure of an architecture's own metric; `None` for an SLA metric without an SLA.
+pub fn architecture_figure(a: &ArchitectureSummary, metric: ArchitectureMetric) -> Option<Figure> {
     a.metric(metric).as_ref().map(Figure::from)
 }
 
@@ -387,7 +389,6 @@ impl fmt::Display for Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ARCHITECTURE_METRICS, CLASS_METRICS};
 
     const SCENARIO: &str = r#"
 [simulation]
@@ -416,7 +417,7 @@ target = 0.99
     }
 
     fn slo(metric: &str, bound: &str) -> String {
-        let class = if ARCHITECTURE_METRICS.contains(&metric) && !CLASS_METRICS.contains(&metric) { String::new() } else { "class = \"api\"\n".to_string() };
+        let class = if ArchitectureMetric::parse(metric).is_some() && ClassMetric::parse(metric).is_none() { String::new() } else { "class = \"api\"\n".to_string() };
         format!("[[slo]]\narchitecture = \"one\"\n{class}metric = \"{metric}\"\n{bound}\n")
     }
 
@@ -436,13 +437,12 @@ target = 0.99
             assert_eq!(at["ci_low"].as_f64(), f.ci_low, "{metric}");
             assert_eq!(at["ci_high"].as_f64(), f.ci_high, "{metric}");
         };
-        for metric in CLASS_METRICS {
-            let f = class_figure(&summary.architectures[0].classes[0], metric).unwrap_or_else(|| panic!("{metric} has no figure"));
-            check(class, metric, f);
+        for &metric in ClassMetric::ALL {
+            check(class, metric.name(), class_figure(&summary.architectures[0].classes[0], metric));
         }
-        for metric in ARCHITECTURE_METRICS {
+        for &metric in ArchitectureMetric::ALL {
             let f = architecture_figure(&summary.architectures[0], metric).unwrap_or_else(|| panic!("{metric} has no figure"));
-            check(arch, metric, f);
+            check(arch, metric.name(), f);
         }
     }
 

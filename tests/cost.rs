@@ -5,6 +5,7 @@
 //! Exact values are steady-state ones; each replication runs a year from all up, with repairs
 //! of hours, so the start's bias is far inside the intervals.
 
+use relsim::model::metric::ArchitectureMetric;
 use relsim::stats::decision::{Comparison, ConfidenceSet, Pays, PaysWhen};
 use relsim::stats::estimate::Estimate;
 use relsim::stats::summary::Summary;
@@ -150,7 +151,8 @@ fn run(sets: &[&str], baseline: usize) -> Summary {
 }
 
 fn metric(s: &Summary, arch: usize, name: &str) -> Estimate {
-    s.architectures[arch].metric(name).unwrap_or_else(|| panic!("{}: no {name}", s.architectures[arch].name))
+    let m = ArchitectureMetric::parse(name).unwrap_or_else(|| panic!("no metric {name}"));
+    s.architectures[arch].metric(m).unwrap_or_else(|| panic!("{}: no {name}", s.architectures[arch].name))
 }
 
 fn comparison<'a>(s: &'a Summary, arch: &str) -> &'a Comparison {
@@ -181,7 +183,7 @@ fn every_part_of_the_total_cost_matches_its_exact_value() {
         covers(&format!("{name} failed-request cost"), &metric(&s, i, "failed_request_cost_per_year"), x.failed_cost(), 0.12);
         covers(&format!("{name} failure cost (cost_per_year)"), &metric(&s, i, "cost_per_year"), x.failure(), 0.12);
         covers(&format!("{name} total cost"), &metric(&s, i, "total_cost_per_year"), x.total(), 0.05);
-        assert!(s.architectures[i].metric("sla_credits_per_year").is_none(), "no SLA, no credits");
+        assert!(s.architectures[i].metric(ArchitectureMetric::SlaCreditsPerYear).is_none(), "no SLA, no credits");
         // cost_per_year keeps its meaning: what failures cost, the sum of its parts.
         let parts = metric(&s, i, "downtime_cost_per_year").mean.unwrap() + metric(&s, i, "failed_request_cost_per_year").mean.unwrap();
         assert!((metric(&s, i, "cost_per_year").mean.unwrap() - parts).abs() < 1e-6 * parts);
@@ -268,9 +270,9 @@ fn a_price_per_request_changes_no_availability() {
     for (x, y) in a.architectures.iter().zip(&b.architectures) {
         assert_eq!(x.classes[0].availability, y.classes[0].availability, "{}", x.name);
         assert_eq!(x.classes[0].outages_per_year, y.classes[0].outages_per_year, "{}", x.name);
-        assert_eq!(x.metric("request_cost_per_year").unwrap().mean, Some(0.0));
+        assert_eq!(x.metric(ArchitectureMetric::RequestCostPerYear).unwrap().mean, Some(0.0));
     }
     let [direct, _, hot, _] = exact();
-    covers("direct's request cost walked at the level of requests", &b.architectures[0].metric("request_cost_per_year").unwrap(), direct.requests, 0.02);
-    covers("hot's request cost", &b.architectures[2].metric("request_cost_per_year").unwrap(), hot.requests, 0.02);
+    covers("direct's request cost walked at the level of requests", &b.architectures[0].metric(ArchitectureMetric::RequestCostPerYear).unwrap(), direct.requests, 0.02);
+    covers("hot's request cost", &b.architectures[2].metric(ArchitectureMetric::RequestCostPerYear).unwrap(), hot.requests, 0.02);
 }

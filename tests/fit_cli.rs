@@ -166,7 +166,7 @@ fn into_writes_the_fits_keeping_comments_and_a_backup_and_the_result_loads() {
     }
     assert!(text.contains("fails = \"hang\"") && text.contains("kind = \"provider\""));
     // It loads, and the model has the fitted values (to the 4 significant digits written).
-    let loaded = relsim::scenario::load(&scenario, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = relsim::compile::load(&scenario, &[]).unwrap_or_else(|e| panic!("{e}"));
     let model = loaded.model;
     let api = model.components.iter().find(|c| c.name == "openai-api").unwrap();
     let best = &j["components"][0]["time_between_failures"]["fits"][0];
@@ -370,7 +370,7 @@ fn the_public_data_gives_the_figures_of_its_readme() {
 #[test]
 fn the_shipped_calibrated_scenario_loads_without_warnings_and_runs() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gateway-failover-fitted.toml");
-    let loaded = relsim::scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = relsim::compile::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
     assert!(loaded.warnings.is_empty(), "{}", relsim::diagnostic::render(&loaded.sources, &loaded.warnings, false));
     let mut model = loaded.model;
     assert_eq!(model.name, "gateway-failover-fitted");

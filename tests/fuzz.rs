@@ -150,7 +150,7 @@ fn mutated_scenarios_never_panic_and_outputs_stay_finite() {
     let mut failures = Vec::new();
     // Half the cases start from a scenario that loads (the shipped ones), so that mutations
     // reach the compiler, the analytic engine and the simulator, not only the reader.
-    let valid: Vec<&(String, String)> = seeds.iter().filter(|(_, t)| relsim::scenario::load_str("s.toml", "s", t, &[]).is_ok()).collect();
+    let valid: Vec<&(String, String)> = seeds.iter().filter(|(_, t)| relsim::compile::load_str("s.toml", "s", t, &[]).is_ok()).collect();
     assert!(valid.len() >= 5, "{} shipped scenarios load", valid.len());
     for case in 0..cases {
         let (name, text) = if case % 2 == 0 { valid[(case / 2) % valid.len()] } else { &seeds[(case / 2) % seeds.len()] };

@@ -3,12 +3,13 @@
 
 use std::sync::atomic::AtomicU64;
 
+use relsim::model::metric::ClassMetric;
 use relsim::precision::{run, HalfWidth, Target};
 
 const SCENARIO: &str = "[simulation]\nhorizon = \"1y\"\nreplications = 50\nseed = 3\n\n[components.a]\nfailure = { dist = \"exponential\", mean = \"40d\" }\nrepair = { dist = \"lognormal\", median = \"3h\", sigma = 1.0 }\n\n[components.b]\nfailure = { dist = \"exponential\", mean = \"40d\" }\nrepair = { dist = \"lognormal\", median = \"3h\", sigma = 1.0 }\n\n[traffic.api]\nrate = \"1/s\"\n\n[routes.pair]\nany = [\"a\", \"b\"]\n\n[architectures.one]\napi = [\"a\"]\n\n[architectures.two]\napi = [\"pair\"]\n";
 
 fn target(metric: &str, half_width: HalfWidth, max: u64) -> Target {
-    Target { metric: metric.to_string(), half_width, max_replications: max }
+    Target { metric: ClassMetric::parse(metric).expect("a class metric"), half_width, max_replications: max }
 }
 
 #[test]

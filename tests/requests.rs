@@ -2,6 +2,7 @@
 //! with independent components), and the fast mode against the per-request mode at low rates,
 //! where drawing every request is cheap.
 
+use relsim::model::metric::ArchitectureMetric;
 use relsim::montecarlo::Options;
 use relsim::sim::Accounting;
 use relsim::stats::estimate::Estimate;
@@ -327,7 +328,7 @@ fn prices_per_request_follow_the_member_that_answers() {
             comp("a", "30m", "10m", "cost_per_request = 0.001"),
             comp("b", "45m", "15m", "cost_per_request = 0.004")
         );
-        let cost = |s: &Summary| s.architectures[0].metric("request_cost_per_year").expect("request_cost_per_year");
+        let cost = |s: &Summary| s.architectures[0].metric(ArchitectureMetric::RequestCostPerYear).expect("request_cost_per_year");
         if route.contains("retries") {
             let (fast, per) = both(&text);
             agree(&format!("request cost ({route})"), &cost(&fast), &cost(&per));

@@ -1,7 +1,7 @@
 //! Bad input: every error names the file, line and column, says what is wrong and what to
 //! write instead; keys of later versions are refused, never silently ignored.
 
-use relsim::scenario::load_str;
+use relsim::compile::load_str;
 
 const GOOD: &str = r#"[simulation]
 horizon = "1y"

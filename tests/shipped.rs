@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use relsim::model::dist::Dist;
 use relsim::model::{Model, NodeKind};
-use relsim::scenario::load;
+use relsim::compile::load;
 
 /// The scenarios whose providers carry the hand calibration on the public incident data
 /// (gateway-failover-fitted carries `relsim fit`'s, checked in tests/fit_cli.rs; five-nines has

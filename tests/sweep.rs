@@ -6,7 +6,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use relsim::scenario::load_sweep_str;
+use relsim::model::metric::ArchitectureMetric;
+use relsim::compile::load_sweep_str;
 
 fn exp_model(sweep: &str) -> String {
     format!(
@@ -141,7 +142,7 @@ fn a_price_is_swept_like_any_key() {
     let r = sweep(&text, &["components.b.running_cost=100/month,300/month"]);
     assert_eq!(r.parameters, ["components.b.cost_per_request", "components.b.running_cost"]);
     assert_eq!(r.points.len(), 4);
-    let b = |p: usize, m: &str| r.points[p].summary.architectures[1].metric(m).unwrap().mean.unwrap();
+    let b = |p: usize, m: &str| r.points[p].summary.architectures[1].metric(ArchitectureMetric::parse(m).unwrap()).unwrap().mean.unwrap();
     for p in 1..4 {
         assert_eq!(r.points[p].summary.architectures[1].classes, r.points[0].summary.architectures[1].classes);
     }
@@ -151,7 +152,7 @@ fn a_price_is_swept_like_any_key() {
     assert_eq!(b(1, "fixed_cost_per_year"), 3600.0);
     assert!(b(1, "total_cost_per_year") > b(0, "total_cost_per_year"));
     // `only-a` has no price and no running cost: nothing of b reaches it.
-    assert_eq!(r.points[3].summary.architectures[0].metric("running_cost_per_year").unwrap().mean, Some(0.0));
+    assert_eq!(r.points[3].summary.architectures[0].metric(ArchitectureMetric::RunningCostPerYear).unwrap().mean, Some(0.0));
     let csv = relsim::sweep::export::csv(&r).unwrap();
     assert!(csv.contains(",only-b,,total_cost_per_year,") && csv.contains(",only-b,,net_benefit_per_year,"), "{csv}");
 }

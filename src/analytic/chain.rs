@@ -1,9 +1,9 @@
 //! An architecture's Markov chain walked one transition at a time, with the rules of
-//! [`super::markov`] (its `Layout`: the simulator's rules), for methods that walk the chain
-//! instead of building it: importance sampling in `crate::rare`.
+//! `super::layout` (the simulator's, which [`super::markov`] enumerates), for methods that walk
+//! the chain instead of building it: importance sampling in `crate::rare`.
 
-use super::markov::Layout;
-pub use super::markov::{State, Step};
+use super::layout::Layout;
+pub use super::layout::{State, Step};
 use crate::model::Model;
 
 /// An architecture's Markov chain, explored on the fly: the same transition rules that

@@ -14,8 +14,10 @@
 //! small enough). When an architecture is out of reach the reason names the key responsible.
 
 pub mod chain;
+mod layout;
 pub mod markov;
 pub mod mdd;
+mod solve;
 pub mod sparse;
 pub mod structure;
 

@@ -56,7 +56,7 @@ pub fn calibrate(plan: &Plan<'_>) -> Result<Calibrated, InputError> {
     let bad = |message: String, help: &str| InputError::unlocated(message, Some(help.to_string()));
     let stem = std::path::Path::new(plan.display_name).file_stem().map_or("scenario".to_string(), |s| s.to_string_lossy().into_owned());
     // A scenario that does not load as it is gets its own errors, not blamed on the fit.
-    if let Err(mut e) = crate::scenario::load_str(plan.display_name, &stem, plan.text, &[]) {
+    if let Err(mut e) = crate::compile::load_str(plan.display_name, &stem, plan.text, &[]) {
         e.diagnostics.push(crate::diagnostic::Diagnostic::unlocated(format!("{} does not load as it is, so it was not calibrated", plan.display_name)).help("fix it first: relsim validate FILE lists every problem"));
         return Err(e);
     }
@@ -126,7 +126,7 @@ pub fn calibrate(plan: &Plan<'_>) -> Result<Calibrated, InputError> {
         set_value(doc.as_table_mut(), "name", &Value::from(name).to_string(), None);
     }
     let text = with_header(&doc.to_string(), plan.command);
-    crate::scenario::load_str(&format!("{} (calibrated)", plan.display_name), &stem, &text, &[])?;
+    crate::compile::load_str(&format!("{} (calibrated)", plan.display_name), &stem, &text, &[])?;
     Ok(Calibrated { text, written, skipped })
 }
 

@@ -1,6 +1,6 @@
 //! What each architecture costs to run: the scenario's running costs (per unit of a component,
-//! and an architecture's own) and prices per request, resolved by component and architecture
-//! index, and the architecture the decision compares the others with.
+//! and an architecture's own) and prices per request, by component and architecture index
+//! (`compile::cost` fills them in), and the architecture the decision compares the others with.
 //!
 //! Running costs accrue whatever the state: a unit that is down, or a cold spare idle behind
 //! its failover, is paid for all the same (reserved capacity is billed while it waits). A price
@@ -8,9 +8,7 @@
 //! counts; so an architecture whose routes name a priced component is simulated request by
 //! request (see [`Model::request_level`]).
 
-use crate::model::{Architecture, Component, Member, Model};
-use crate::scenario::reader::Ctx;
-use crate::scenario::spec::Scenario;
+use crate::model::{Architecture, Member, Model};
 
 /// The costs of a scenario.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -72,46 +70,6 @@ pub fn downtime_weights(model: &Model) -> Vec<f64> {
 /// `cost_per_hour_down`.
 pub fn downtime_price(model: &Model) -> f64 {
     model.classes.iter().map(|c| c.cost_per_hour_down).sum()
-}
-
-/// Resolves the costs of `sc` against its compiled `components` and `architectures`, and warns
-/// about a price per request on a component that no route sends requests to (it could never be
-/// charged; a running cost there is fine: the component runs for the architecture).
-pub fn compile(ctx: &mut Ctx, sc: &Scenario, components: &[Component], architectures: &[Architecture]) -> Costs {
-    let n = components.len();
-    let mut routed = vec![false; n];
-    for m in architectures.iter().flat_map(|a| &a.nodes).flat_map(|node| &node.members) {
-        if let Member::Component(c) = *m {
-            routed[c] = true;
-        }
-    }
-    // Components reached only through `within` or `requires`: simulated, but never asked.
-    let mut used = routed.clone();
-    let mut stack: Vec<usize> = (0..n).filter(|&c| used[c]).collect();
-    while let Some(c) = stack.pop() {
-        for d in components[c].within.into_iter().chain(components[c].requires.iter().copied()) {
-            if !used[d] {
-                used[d] = true;
-                stack.push(d);
-            }
-        }
-    }
-    for (c, spec) in sc.components.iter().enumerate() {
-        let Some(price) = spec.costs.per_request.as_ref().filter(|p| p.value > 0.0) else { continue };
-        if used[c] && !routed[c] {
-            ctx.warning(
-                &price.origin,
-                format!("components.{}: its cost_per_request is never charged: no route sends requests to it (others only need it through `requires` or `within`)", spec.name.text),
-                format!("name it in the route whose requests it answers, for example all = [\"service\", \"{}\"], or remove cost_per_request", spec.name.text),
-            );
-        }
-    }
-    Costs {
-        running: sc.components.iter().map(|c| c.costs.running.as_ref().map_or(0.0, |m| m.value)).collect(),
-        per_request: sc.components.iter().map(|c| c.costs.per_request.as_ref().map_or(0.0, |m| m.value)).collect(),
-        architecture: sc.architectures.iter().map(|a| a.running_cost.as_ref().map_or(0.0, |m| m.value)).collect(),
-        baseline: 0,
-    }
 }
 
 /// The index of the architecture named `name`, for `--baseline`; the error says which names

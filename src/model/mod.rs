@@ -1,68 +1,18 @@
-//! The compiled model: what the engine simulates. Names are resolved to dense indices,
-//! durations are seconds, routes are expanded into one node graph per architecture. Nothing here
-//! refers back to the scenario text, so the engine never touches a string.
+//! The compiled model: what the engine simulates, data only (`crate::compile` builds it). Names
+//! are resolved to dense indices, durations are seconds, routes are expanded into one node graph
+//! per architecture. Nothing here refers back to the scenario text, so the engine never touches
+//! a string.
 
-pub mod compile;
 pub mod cost;
-pub mod dist;
 pub mod history;
+pub mod metric;
 
-use dist::Dist;
 use history::History;
 
-/// Metrics reported per architecture and traffic class, by their JSON names.
-pub const CLASS_METRICS: &[&str] = &[
-    "availability",
-    "request_success",
-    "downtime_hours_per_year",
-    "outages_per_year",
-    "blips_per_year",
-    "mttr_hours",
-    "mttr_hours.median",
-    "mttr_hours.p90",
-    "mtbf_hours",
-    "longest_outage_hours",
-    "cost_per_year",
-    "silent_errors",
-    "overloaded_requests",
-    "retries_per_request",
-    "added_latency_seconds",
-    "added_latency_seconds.p50",
-    "added_latency_seconds.p99",
-    "breaker_opens_per_year",
-    "time_to_first_outage_hours",
-];
-
-/// Whether a metric name is a quantile (`mttr_hours.median`, `added_latency_seconds.p99`, ...),
-/// whose interval is not symmetric about its value.
-pub fn is_quantile(metric: &str) -> bool {
-    metric.contains('.')
-}
-
-/// Metrics reported per architecture (over all its classes), by their JSON names.
-pub const ARCHITECTURE_METRICS: &[&str] = &[
-    "cost_per_year",
-    "sla_breach_probability",
-    "sla_credits_per_year",
-    "running_cost_per_year",
-    "fixed_cost_per_year",
-    "request_cost_per_year",
-    "downtime_cost_per_year",
-    "failed_request_cost_per_year",
-    "total_cost_per_year",
-    "weighted_downtime_hours_per_year",
-];
-
-/// Metrics of the decision, per architecture other than the baseline (against it).
-pub const DECISION_METRICS: &[&str] = &["net_benefit_per_year", "break_even_cost_per_hour_down"];
-
-/// Metrics that are fractions from 0 to 1 (an SLO bound above 1 on one is a percentage by
-/// mistake).
-pub const FRACTION_METRICS: &[&str] = &["availability", "request_success", "silent_errors", "overloaded_requests", "sla_breach_probability"];
-
-/// Metrics reported as a point value without a confidence interval (quantiles pooled over all
-/// requests): `relsim check` cannot judge a bound on them.
-pub const METRICS_WITHOUT_INTERVAL: &[&str] = &["added_latency_seconds.p50", "added_latency_seconds.p99"];
+/// Distributions of durations: defined below the scenario, which reads them, and held here as read.
+pub use crate::dist;
+/// Values the scenario reads complete (they name no other table): the model holds them as read.
+pub use crate::scenario::spec::{Breaker, Deploys, Effect, Failover, Process, Surges, TrafficClass, DEFAULT_ATTEMPT_TIMEOUT};
 
 /// A compiled scenario.
 #[derive(Clone, Debug)]
@@ -98,53 +48,6 @@ pub struct Model {
     pub history: History,
     /// Running costs, prices per request, and the baseline of the decision.
     pub costs: cost::Costs,
-}
-
-/// What a failure does to a unit while it lasts.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Effect {
-    /// The unit serves nothing.
-    Down,
-    /// The unit serves with only this fraction of its capacity.
-    Degraded {
-        /// Fraction of capacity left, in [0, 1].
-        capacity_left: f64,
-    },
-    /// This fraction of the unit's answers is wrong, and nothing notices.
-    Silent {
-        /// Fraction of wrong answers, in [0, 1].
-        fraction: f64,
-    },
-}
-
-/// One way a unit fails: an alternating process of failures and repairs with an effect.
-/// A plain component has one, with effect `Down`; `modes` give several, each running
-/// independently on every unit.
-#[derive(Clone, Debug)]
-pub struct Process {
-    /// The mode's name (`None` for a plain component's failure/repair).
-    pub mode: Option<String>,
-    /// Time to failure.
-    pub failure: Dist,
-    /// Repair time.
-    pub repair: Dist,
-    /// Detection delay before repair starts.
-    pub detect: Option<Dist>,
-    /// What the failure does.
-    pub effect: Effect,
-}
-
-/// Planned changes that can go wrong.
-#[derive(Clone, Debug)]
-pub struct Deploys {
-    /// Time from the end of one deploy (or its rollback) to the next.
-    pub every: Dist,
-    /// Probability that a deploy is bad.
-    pub bad: f64,
-    /// What a bad deploy does to the whole component.
-    pub effect: Effect,
-    /// Time to notice a bad deploy and roll it back.
-    pub rollback: Dist,
 }
 
 /// A component: a pool of `count` identical units, up while at least `need` units are up and
@@ -186,36 +89,6 @@ pub struct Crew {
     pub size: u32,
 }
 
-/// A traffic class.
-#[derive(Clone, Debug)]
-pub struct TrafficClass {
-    /// Name.
-    pub name: String,
-    /// Mean requests per second.
-    pub rate: f64,
-    /// Hour-of-day multipliers (mean exactly 1).
-    pub profile: Option<[f64; 24]>,
-    /// Money lost per hour down.
-    pub cost_per_hour_down: f64,
-    /// The caller's deadline (seconds).
-    pub timeout: Option<f64>,
-    /// Money lost per failed (or wrongly answered) request.
-    pub cost_per_failed_request: f64,
-    /// Demand surges.
-    pub surges: Option<Surges>,
-}
-
-/// Demand surges of a class.
-#[derive(Clone, Debug)]
-pub struct Surges {
-    /// Time from the end of one surge to the start of the next.
-    pub every: Dist,
-    /// Rate multiplier during a surge.
-    pub factor: f64,
-    /// How long a surge lasts.
-    pub duration: Dist,
-}
-
 /// A member of a route node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Member {
@@ -237,56 +110,6 @@ pub enum NodeKind {
     Failover(Failover),
     /// Weighted balancing.
     Balance(Balance),
-}
-
-/// Failover parameters.
-#[derive(Clone, Debug)]
-pub struct Failover {
-    /// Time the route is down after the serving member fails, before the next takes over.
-    pub switchover: f64,
-    /// Probability a switch-over works.
-    pub switch_success: f64,
-    /// Return to an earlier member when it is repaired.
-    pub failback: bool,
-    /// Cold standby: members (components) that are not serving do not fail.
-    pub cold: bool,
-    /// Extra attempts per request on the next members.
-    pub retries: u32,
-    /// Time one attempt may take (what a hanging member costs); `None`: LiteLLM's default.
-    pub timeout: Option<f64>,
-    /// Circuit breaker on each member.
-    pub breaker: Option<Breaker>,
-}
-
-/// LiteLLM's default request timeout, used for an attempt when a failover gives none.
-pub const DEFAULT_ATTEMPT_TIMEOUT: f64 = 6000.0;
-
-impl Failover {
-    /// The time one attempt may take.
-    pub fn attempt_timeout(&self) -> f64 {
-        self.timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
-    }
-
-    /// Whether each request fails over by itself (retries, timeouts, breakers) rather than the
-    /// route moving all requests (switchover, switch_success, failback, standby).
-    pub fn request_level(&self) -> bool {
-        self.retries > 0 || self.timeout.is_some() || self.breaker.is_some()
-    }
-}
-
-/// A circuit breaker (Resilience4j semantics, time-based sliding window).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Breaker {
-    /// Length of the sliding window (seconds).
-    pub window: f64,
-    /// Calls the window must hold before the failure rate counts.
-    pub min_calls: u32,
-    /// Failure rate at or above which the breaker opens.
-    pub threshold: f64,
-    /// How long it stays open (seconds).
-    pub open_for: f64,
-    /// Trial calls let through when half open.
-    pub half_open_calls: u32,
 }
 
 /// Weighted balancing with health checks.
@@ -364,8 +187,8 @@ pub struct Slo {
     pub architecture: usize,
     /// Class index, or `None` for an architecture-level metric.
     pub class: Option<usize>,
-    /// Metric name.
-    pub metric: String,
+    /// The metric bounded.
+    pub metric: metric::Metric,
     /// Lower bound.
     pub min: Option<f64>,
     /// Upper bound.

@@ -11,6 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Scale};
 use super::{Figure, LegendEntry, LinearAxis, Root, Swatch};
+use crate::model::metric::{ArchitectureMetric, ClassMetric, DecisionMetric, Metric};
 use crate::scenario::units::{parse_duration, HOUR};
 use crate::stats::estimate::Estimate;
 use crate::sweep::SweepResult;
@@ -18,15 +19,15 @@ use crate::sweep::SweepResult;
 /// The metrics drawn for a sweep: JSON name, file stem, axis title, and whether the values are
 /// fractions shown as percentages. A name that is not a class metric is drawn once per
 /// architecture (one panel per combination of the other keys' values, all classes together).
-pub const METRICS: [(&str, &str, &str, bool); 8] = [
-    ("availability", "sweep_availability", "availability", true),
-    ("request_success", "sweep_request_success", "request success", true),
-    ("downtime_hours_per_year", "sweep_downtime_hours_per_year", "downtime (hours per year)", false),
-    ("outages_per_year", "sweep_outages_per_year", "outages per year", false),
-    ("mttr_hours", "sweep_mttr_hours", "MTTR (hours, mean)", false),
-    ("cost_per_year", "sweep_cost_per_year", "cost per year (scenario's currency)", false),
-    ("total_cost_per_year", "sweep_total_cost_per_year", "total cost per year (running + failures)", false),
-    ("net_benefit_per_year", "sweep_net_benefit_per_year", "net benefit per year against the baseline", false),
+pub const METRICS: [(Metric, &str, &str, bool); 8] = [
+    (Metric::Class(ClassMetric::Availability), "sweep_availability", "availability", true),
+    (Metric::Class(ClassMetric::RequestSuccess), "sweep_request_success", "request success", true),
+    (Metric::Class(ClassMetric::DowntimeHoursPerYear), "sweep_downtime_hours_per_year", "downtime (hours per year)", false),
+    (Metric::Class(ClassMetric::OutagesPerYear), "sweep_outages_per_year", "outages per year", false),
+    (Metric::Class(ClassMetric::MttrHours), "sweep_mttr_hours", "MTTR (hours, mean)", false),
+    (Metric::Class(ClassMetric::CostPerYear), "sweep_cost_per_year", "cost per year (scenario's currency)", false),
+    (Metric::Architecture(ArchitectureMetric::TotalCostPerYear), "sweep_total_cost_per_year", "total cost per year (running + failures)", false),
+    (Metric::Decision(DecisionMetric::NetBenefitPerYear), "sweep_net_benefit_per_year", "net benefit per year against the baseline", false),
 ];
 
 /// One metric of a sweep.
@@ -34,7 +35,7 @@ pub struct SweepPlot<'a> {
     /// The sweep.
     pub result: &'a SweepResult,
     /// An entry of [`METRICS`].
-    pub metric: (&'static str, &'static str, &'static str, bool),
+    pub metric: (Metric, &'static str, &'static str, bool),
 }
 
 /// Where each value of the first parameter goes on the x axis, and its tick label.
@@ -68,7 +69,7 @@ struct PanelSpec {
 impl SweepPlot<'_> {
     /// Whether the metric belongs to the architecture rather than to each class.
     fn per_architecture(&self) -> bool {
-        !crate::model::CLASS_METRICS.contains(&self.metric.0)
+        !matches!(self.metric.0, Metric::Class(_))
     }
 
     fn panels(&self) -> Vec<PanelSpec> {
@@ -101,10 +102,10 @@ impl SweepPlot<'_> {
 
     fn estimate(&self, point: usize, arch: usize, class: usize) -> Option<Estimate> {
         let summary = &self.result.points.get(point)?.summary;
-        if self.per_architecture() {
-            return summary.architecture_metric(arch, self.metric.0);
+        match self.metric.0 {
+            Metric::Class(m) => Some(summary.architectures.get(arch)?.classes.get(class)?.metric(m)),
+            m => summary.architecture_metric(arch, m),
         }
-        summary.architectures.get(arch)?.classes.get(class)?.metric(self.metric.0)
     }
 }
 
@@ -214,7 +215,7 @@ impl SweepPlot<'_> {
             }
         };
         // Money in short form (4.5M), so large costs fit beside the axis.
-        let money = self.metric.0.ends_with("cost_per_year") || self.metric.0 == "net_benefit_per_year";
+        let money = self.metric.0.is_money();
         let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else if money { super::money(*v) } else { super::number(*v) };
         let first = self.result.points.first().and_then(|p| p.values.first()).map_or("", String::as_str);
         let key = self.result.parameters.first().map_or("", String::as_str);

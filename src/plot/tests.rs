@@ -411,7 +411,7 @@ fn downsampling_averages_blocks() {
 #[ignore]
 fn multicloud_for_review() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/multicloud.toml");
-    let loaded = crate::scenario::load(&path, &["simulation.replications=200".to_string()]).map_err(|e| e.render(false)).unwrap();
+    let loaded = crate::compile::load(&path, &["simulation.replications=200".to_string()]).map_err(|e| e.render(false)).unwrap();
     let model = &loaded.model;
     let done = std::sync::atomic::AtomicU64::new(0);
     let acc = crate::montecarlo::simulate(model, 0..model.replications, &Default::default(), &done).unwrap();

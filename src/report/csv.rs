@@ -14,7 +14,7 @@
 //! `exact` holds the analytic value where there is one.
 
 use super::{Exporter, Report};
-use crate::model::{ARCHITECTURE_METRICS, CLASS_METRICS};
+use crate::model::metric::{ArchitectureMetric, ClassMetric};
 use crate::stats::estimate::Estimate;
 
 /// Renders `summary.csv`.
@@ -35,10 +35,8 @@ impl Exporter for CsvExporter {
             let a = arch.name.as_str();
             for c in &arch.classes {
                 let n = c.name.as_str();
-                for m in CLASS_METRICS {
-                    if let Some(e) = c.metric(m) {
-                        row(&mut w, a, n, m, &e)?;
-                    }
+                for &m in ClassMetric::ALL {
+                    row(&mut w, a, n, m.name(), &c.metric(m))?;
                 }
                 if let Some(r) = &c.rare {
                     for (m, f) in [("rare.unavailability", &r.unavailability), ("rare.outages_per_year", &r.outages_per_year), ("rare.time_to_first_outage_hours", &r.time_to_first_outage_hours)] {
@@ -50,9 +48,9 @@ impl Exporter for CsvExporter {
                     row(&mut w, a, n, &format!("birnbaum[{}]", imp.component), &imp.birnbaum)?;
                 }
             }
-            for m in ARCHITECTURE_METRICS {
+            for &m in ArchitectureMetric::ALL {
                 if let Some(e) = arch.metric(m) {
-                    row(&mut w, a, "", m, &e)?;
+                    row(&mut w, a, "", m.name(), &e)?;
                 }
             }
         }

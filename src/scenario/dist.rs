@@ -1,7 +1,7 @@
 //! Reading a distribution: `{ dist = "weibull", shape = 0.7, scale = "4000h" }`, or a bare
 //! duration string meaning a fixed value.
 
-use crate::model::dist::Dist;
+use crate::dist::Dist;
 use crate::scenario::reader::{self, join, Ctx, Table};
 use crate::scenario::tree::{Node, Value};
 

@@ -23,7 +23,7 @@ use crate::model::Model;
 use crate::scenario::units::{HOUR, YEAR};
 use crate::sim::accounting::Accounts;
 use crate::stats::estimate::{Estimate, Moments, Pair};
-use crate::stats::summary::architecture_pairs;
+use crate::stats::accumulator::architecture_pairs;
 
 /// Sums for one architecture, per replication (money per year, hours per year).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -248,22 +248,6 @@ pub struct CostSummary {
     /// Hours down per year, classes weighted by their share of the price of an hour down (by
     /// their rates when no class has one): the hours the decision prices.
     pub weighted_downtime_hours_per_year: Estimate,
-}
-
-impl CostSummary {
-    /// The figure named `name` (one of the cost names of `model::ARCHITECTURE_METRICS`).
-    pub fn metric(&self, name: &str) -> Option<Estimate> {
-        Some(match name {
-            "running_cost_per_year" => self.running_cost_per_year,
-            "fixed_cost_per_year" => self.fixed_cost_per_year,
-            "request_cost_per_year" => self.request_cost_per_year,
-            "downtime_cost_per_year" => self.downtime_cost_per_year,
-            "failed_request_cost_per_year" => self.failed_request_cost_per_year,
-            "total_cost_per_year" => self.total_cost_per_year,
-            "weighted_downtime_hours_per_year" => self.weighted_downtime_hours_per_year,
-            _ => return None,
-        })
-    }
 }
 
 /// Paired cost differences of two architectures (flattened into their `Difference`).

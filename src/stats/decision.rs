@@ -21,6 +21,7 @@
 use serde::Serialize;
 
 use crate::model::cost::{downtime_price, downtime_weights};
+use crate::model::metric::{DecisionMetric, Metric};
 use crate::model::Model;
 use crate::stats::cost::{CostAcc, Paired};
 use crate::stats::estimate::{t_quantile, Estimate};
@@ -248,17 +249,14 @@ impl Summary {
         self.decision.as_ref()?.architectures.iter().find(|c| &c.architecture == name)
     }
 
-    /// An architecture-level figure by its JSON name: one of `model::ARCHITECTURE_METRICS`, or
-    /// of `model::DECISION_METRICS` (against the baseline; `None` for the baseline itself).
-    pub fn architecture_metric(&self, arch: usize, name: &str) -> Option<Estimate> {
-        if let Some(e) = self.architectures.get(arch)?.metric(name) {
-            return Some(e);
-        }
-        let c = self.comparison(arch)?;
-        match name {
-            "net_benefit_per_year" => Some(c.net_benefit_per_year),
-            "break_even_cost_per_hour_down" => Some(c.break_even.cost_per_hour_down),
-            _ => None,
+    /// An architecture-level figure: an architecture's own, or the decision's against the
+    /// baseline (`None` for the baseline itself); `None` for a class metric.
+    pub fn architecture_metric(&self, arch: usize, metric: Metric) -> Option<Estimate> {
+        match metric {
+            Metric::Architecture(m) => self.architectures.get(arch)?.metric(m),
+            Metric::Decision(DecisionMetric::NetBenefitPerYear) => Some(self.comparison(arch)?.net_benefit_per_year),
+            Metric::Decision(DecisionMetric::BreakEvenCostPerHourDown) => Some(self.comparison(arch)?.break_even.cost_per_hour_down),
+            Metric::Class(_) => None,
         }
     }
 }

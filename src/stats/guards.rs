@@ -11,6 +11,7 @@
 //! - Figures that are missing for a plain reason (no outage at all, so no MTTR or MTBF; a
 //!   single replication, so no interval) get a note saying so.
 
+use crate::model::metric::ClassMetric;
 use crate::scenario::units::YEAR;
 use crate::sim::FOLLOW_LIMIT;
 use crate::stats::estimate::{Estimate, QuantileEstimate};
@@ -105,21 +106,21 @@ pub fn drop_non_finite(summary: &mut Summary) -> usize {
     for a in &mut summary.architectures {
         for c in &mut a.classes {
             for (e, what) in [
-                (&mut c.availability, "availability"),
-                (&mut c.request_success, "request_success"),
-                (&mut c.silent_errors, "silent_errors"),
-                (&mut c.overloaded_requests, "overloaded_requests"),
-                (&mut c.retries_per_request, "retries_per_request"),
-                (&mut c.added_latency_seconds.mean, "added_latency_seconds"),
-                (&mut c.breaker_opens_per_year, "breaker_opens_per_year"),
-                (&mut c.downtime_hours_per_year, "downtime_hours_per_year"),
-                (&mut c.outages_per_year, "outages_per_year"),
-                (&mut c.blips_per_year, "blips_per_year"),
-                (&mut c.mttr_hours.mean, "mttr_hours"),
-                (&mut c.mtbf_hours, "mtbf_hours"),
-                (&mut c.longest_outage_hours, "longest_outage_hours"),
-                (&mut c.cost_per_year, "cost_per_year"),
-                (&mut c.time_to_first_outage_hours, "time_to_first_outage_hours"),
+                (&mut c.availability, ClassMetric::Availability.name()),
+                (&mut c.request_success, ClassMetric::RequestSuccess.name()),
+                (&mut c.silent_errors, ClassMetric::SilentErrors.name()),
+                (&mut c.overloaded_requests, ClassMetric::OverloadedRequests.name()),
+                (&mut c.retries_per_request, ClassMetric::RetriesPerRequest.name()),
+                (&mut c.added_latency_seconds.mean, ClassMetric::AddedLatencySeconds.name()),
+                (&mut c.breaker_opens_per_year, ClassMetric::BreakerOpensPerYear.name()),
+                (&mut c.downtime_hours_per_year, ClassMetric::DowntimeHoursPerYear.name()),
+                (&mut c.outages_per_year, ClassMetric::OutagesPerYear.name()),
+                (&mut c.blips_per_year, ClassMetric::BlipsPerYear.name()),
+                (&mut c.mttr_hours.mean, ClassMetric::MttrHours.name()),
+                (&mut c.mtbf_hours, ClassMetric::MtbfHours.name()),
+                (&mut c.longest_outage_hours, ClassMetric::LongestOutageHours.name()),
+                (&mut c.cost_per_year, ClassMetric::CostPerYear.name()),
+                (&mut c.time_to_first_outage_hours, ClassMetric::TimeToFirstOutageHours.name()),
             ] {
                 fix(e, what);
             }
@@ -128,10 +129,10 @@ pub fn drop_non_finite(summary: &mut Summary) -> usize {
                 fix(&mut imp.birnbaum, "birnbaum");
             }
             for (q, what) in [
-                (&mut c.mttr_hours.median, "mttr_hours.median"),
-                (&mut c.mttr_hours.p90, "mttr_hours.p90"),
-                (&mut c.added_latency_seconds.p50, "added_latency_seconds.p50"),
-                (&mut c.added_latency_seconds.p99, "added_latency_seconds.p99"),
+                (&mut c.mttr_hours.median, ClassMetric::MttrHoursMedian.name()),
+                (&mut c.mttr_hours.p90, ClassMetric::MttrHoursP90.name()),
+                (&mut c.added_latency_seconds.p50, ClassMetric::AddedLatencySecondsP50.name()),
+                (&mut c.added_latency_seconds.p99, ClassMetric::AddedLatencySecondsP99.name()),
             ] {
                 if fix_q(q) {
                     quantiles.push(what);

@@ -3,7 +3,7 @@
 //! `sweep.json` (every point's full summary).
 
 use super::SweepResult;
-use crate::model::{ARCHITECTURE_METRICS, CLASS_METRICS, DECISION_METRICS};
+use crate::model::metric::{ClassMetric, Metric};
 use crate::stats::estimate::Estimate;
 
 fn num(x: Option<f64>) -> String {
@@ -27,15 +27,13 @@ pub fn csv(result: &SweepResult) -> anyhow::Result<String> {
         };
         for (ai, a) in p.summary.architectures.iter().enumerate() {
             for c in &a.classes {
-                for m in CLASS_METRICS {
-                    if let Some(e) = c.metric(m) {
-                        row(&a.name, &c.name, m, &e)?;
-                    }
+                for &m in ClassMetric::ALL {
+                    row(&a.name, &c.name, m.name(), &c.metric(m))?;
                 }
             }
-            for m in ARCHITECTURE_METRICS.iter().chain(DECISION_METRICS) {
+            for m in Metric::architecture_level() {
                 if let Some(e) = p.summary.architecture_metric(ai, m) {
-                    row(&a.name, "", m, &e)?;
+                    row(&a.name, "", m.name(), &e)?;
                 }
             }
         }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::montecarlo::Options;
 use crate::precision::Target;
-use crate::scenario::SweepLoaded;
+use crate::compile::SweepLoaded;
 use crate::stats::summary::Summary;
 
 /// One point's result.

@@ -24,7 +24,7 @@ const MAX_EVENTS: f64 = 2e5;
 /// Runs `text` through the pipeline; `Err` describes a non-finite number in an output. A panic
 /// propagates (the caller catches it to report the input).
 pub fn exercise(text: &str) -> Result<Outcome, String> {
-    let loaded = match relsim::scenario::load_str("fuzz.toml", "fuzz", text, &["simulation.confidence=0.9".to_string()]) {
+    let loaded = match relsim::compile::load_str("fuzz.toml", "fuzz", text, &["simulation.confidence=0.9".to_string()]) {
         Ok(l) => l,
         Err(e) => {
             // Rendering the diagnostics is part of the path (spans, line and column).
