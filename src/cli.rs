@@ -18,7 +18,8 @@ use crate::analytic::Analysis;
 use crate::diagnostic::{render, InputError};
 use crate::model::Model;
 use crate::report::{self, Format, Report};
-use crate::scenario::{self, units::format_duration, Loaded};
+use crate::format::duration as format_duration;
+use crate::scenario::{self, Loaded};
 use crate::shard::Shard;
 use crate::stats::summary::{Accumulator, Summary};
 
@@ -1001,7 +1002,7 @@ fn check(args: CheckArgs) -> i32 {
     if let Some(path) = &args.junit {
         let file = run_args.scenario.file.display().to_string();
         let command = reproduce_command(&file, &run_args.scenario.sets, model, finished.summary.replications).replacen("relsim run", "relsim check", 1);
-        let suite = report::junit::Suite {
+        let suite = crate::slo::junit::Suite {
             scenario: &model.name,
             file: &file,
             seed: model.seed,
@@ -1010,7 +1011,7 @@ fn check(args: CheckArgs) -> i32 {
             command: &command,
             results: &results,
         };
-        let written = report::junit::render(&suite).and_then(|xml| crate::output::write_atomic(path, xml.as_bytes()));
+        let written = crate::slo::junit::render(&suite).and_then(|xml| crate::output::write_atomic(path, xml.as_bytes()));
         match written {
             Ok(()) => {
                 if !run_args.quiet {

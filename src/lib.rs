@@ -11,6 +11,7 @@ pub mod budget;
 pub mod cli;
 pub mod diagnostic;
 pub mod fit;
+pub mod format;
 pub mod incidents;
 pub mod interrupt;
 pub mod model;

@@ -13,6 +13,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
 use super::{Empirical, Figure, LegendEntry, PlotInput, Root, Swatch, TimeUnit, MINUTES_PER_YEAR};
+use crate::format;
 
 /// The downtime-per-year figure.
 pub struct DowntimeCdf<'a, 'b> {
@@ -45,8 +46,8 @@ impl Figure for DowntimeCdf<'_, '_> {
         let title = format!("{}: downtime per year, and how bad the bad years get", summary.scenario);
         let subtitle = format!(
             "Share of simulated years with more downtime than x, on log–log axes: the further right a curve reaches, the worse its bad years. {} of {}.",
-            super::replications_text(summary.replications),
-            super::horizon_text(summary.horizon_hours)
+            format::replications(summary.replications),
+            format::horizon_words(summary.horizon_hours)
         );
         let top = super::header(root, s, &title, &subtitle)?;
         let w = root.dim_in_pixel().0 as i32;
@@ -112,8 +113,8 @@ impl Panel<'_> {
             .x_label_area_size(s.px(60.0))
             .y_label_area_size(s.px(88.0))
             .build_cartesian_2d(super::log_axis(x_lo, x_hi, true), super::log_axis(self.y_lo, 1.25, false))?;
-        let x_label = |v: &f64| super::number(*v);
-        let y_label = |v: &f64| super::percent(*v);
+        let x_label = |v: &f64| format::number(*v);
+        let y_label = |v: &f64| format::percent_short(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
@@ -180,7 +181,7 @@ impl Panel<'_> {
         if drawn == 0 {
             let msg = match self.cells.iter().map(|e| e.total).max().unwrap_or(0) {
                 0 => "no replications recorded".to_string(),
-                t => format!("no downtime in any of {} simulated years", super::number(t as f64)),
+                t => format!("no downtime in any of {} simulated years", format::number(t as f64)),
             };
             super::message(root, pa, &msg, s)?;
         }
@@ -205,7 +206,7 @@ impl Panel<'_> {
             return Ok(());
         }
         let font = s.font(size::NOTE);
-        let shares: Vec<String> = self.cells.iter().filter(|e| e.total > 0).map(|e| super::percent(e.zero as f64 / e.total as f64)).collect();
+        let shares: Vec<String> = self.cells.iter().filter(|e| e.total > 0).map(|e| format::percent_short(e.zero as f64 / e.total as f64)).collect();
         let mut shares_w = 0;
         for p in &shares {
             shares_w += s.px(31.0) + super::text_size(root, p, &font)?.0;
@@ -224,7 +225,7 @@ impl Panel<'_> {
             }
             let st = style::arch_style(i, n);
             super::marker(root, st.marker, (cx + s.px(6.0), mid), s.px(6.0), st.color, true, s)?;
-            let pct = super::percent(e.zero as f64 / e.total as f64);
+            let pct = format::percent_short(e.zero as f64 / e.total as f64);
             super::text(root, &pct, (cx + s.px(17.0), mid), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
             cx += s.px(17.0) + super::text_size(root, &pct, &font)?.0 + s.px(14.0);
         }

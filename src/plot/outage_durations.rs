@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
 use super::{Empirical, Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch, TimeUnit};
+use crate::format;
 
 /// The outage duration figure.
 pub struct OutageDurations<'a, 'b> {
@@ -57,11 +58,11 @@ impl Figure for OutageDurations<'_, '_> {
             .collect();
 
         let title = format!("{}: how long outages last", summary.scenario);
-        let min_outage = if summary.min_outage_hours > 0.0 { format!(" Interruptions shorter than {} are blips, not outages.", super::duration(summary.min_outage_hours)) } else { String::new() };
+        let min_outage = if summary.min_outage_hours > 0.0 { format!(" Interruptions shorter than {} are blips, not outages.", format::duration_words(summary.min_outage_hours)) } else { String::new() };
         let subtitle = format!(
             "Share of outages shorter than a given duration, over every outage in {} of {}; median and 90th percentile marked.{min_outage}",
-            super::replications_text(summary.replications),
-            super::horizon_text(summary.horizon_hours)
+            format::replications(summary.replications),
+            format::horizon_words(summary.horizon_hours)
         );
         let top = super::header(root, s, &title, &subtitle)?;
         let w = root.dim_in_pixel().0 as i32;
@@ -116,8 +117,8 @@ impl Panel<'_> {
         let (x_lo, x_hi) = self.x;
         let y_axis = LinearAxis { range: 0.0..1.04, bold: vec![0.0, 0.25, 0.5, 0.75, 1.0], light: vec![0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9] };
         let mut chart = ChartBuilder::on(&area).x_label_area_size(s.px(60.0)).y_label_area_size(s.px(88.0)).build_cartesian_2d(super::log_axis(x_lo, x_hi, true), y_axis)?;
-        let x_label = |v: &f64| super::number(*v);
-        let y_label = |v: &f64| super::percent(*v);
+        let x_label = |v: &f64| format::number(*v);
+        let y_label = |v: &f64| format::percent_short(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
@@ -180,8 +181,8 @@ impl Panel<'_> {
                 if c.durations.total == 0 && c.median.is_none() {
                     "no outages".to_string()
                 } else {
-                    let q = |v: Option<f64>| v.map_or("—".to_string(), super::duration);
-                    format!("{} · {} ({})", q(c.median), q(c.p90), super::number(c.durations.total as f64))
+                    let q = |v: Option<f64>| v.map_or("—".to_string(), format::duration_words);
+                    format!("{} · {} ({})", q(c.median), q(c.p90), format::number(c.durations.total as f64))
                 }
             })
             .collect();

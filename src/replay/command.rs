@@ -18,7 +18,7 @@ use crate::cli::{self, ScenarioArgs, EXIT_INPUT};
 use crate::incidents::{self, ComponentHistory, IncidentArgs, IncidentLog};
 use crate::model::Model;
 use crate::report::Format;
-use crate::scenario::units::format_duration;
+use crate::format::duration as format_duration;
 use crate::stats::replay::{ReplaySection, TracedSource, Window};
 
 /// `relsim replay`'s arguments.
