@@ -24,6 +24,7 @@ pub mod progress;
 pub mod rare;
 pub mod replay;
 pub mod report;
+pub mod run;
 pub mod scenario;
 pub mod shard;
 pub mod sim;
