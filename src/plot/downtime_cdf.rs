@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
-use super::{Empirical, Figure, LegendEntry, PlotInput, Root, Swatch, TimeUnit, MINUTES_PER_YEAR};
+use super::{ClassPanels, Empirical, Figure, LegendEntry, PlotInput, Root, Swatch, TimeUnit, MINUTES_PER_YEAR};
 use crate::format;
 
 /// The downtime-per-year figure.
@@ -49,23 +49,12 @@ impl Figure for DowntimeCdf<'_, '_> {
             format::replications(summary.replications),
             format::horizon_words(summary.horizon_hours)
         );
-        let top = super::header(root, s, &title, &subtitle)?;
-        let w = root.dim_in_pixel().0 as i32;
         let entries: Vec<LegendEntry> =
             summary.architectures.iter().enumerate().map(|(i, a)| LegendEntry::new(Swatch::Line(style::arch_style(i, n)), a.name.clone())).collect();
-        let top = super::legend(root, s, (s.px(super::MARGIN), top), w - 2 * s.px(super::MARGIN), &entries, true)? + s.px(4.0);
-        let bottom = super::footnote(
-            root,
-            s,
-            "Years with no downtime cannot be drawn on a log axis: their share is given above each panel. Markers: where each curve crosses one year in 10 and one year in 100. \
-             Vertical lines: the downtime a year allows at that availability.",
-        )?;
-        let (_, h) = root.dim_in_pixel();
-        let area = root.margin(top, h as i32 - bottom, s.px(8.0), s.px(12.0));
-        if n == 0 || classes.is_empty() {
-            let (aw, ah) = area.dim_in_pixel();
-            return super::message(root, (0..aw as i32, top..top + ah as i32), "no architectures or traffic classes in this run", s);
-        }
+        let footnote = "Years with no downtime cannot be drawn on a log axis: their share is given above each panel. Markers: where each curve crosses one year in 10 and one year in 100. \
+             Vertical lines: the downtime a year allows at that availability.";
+        let frame = ClassPanels { title: &title, subtitle: &subtitle, legend: &entries, footnote: Some(footnote), architectures: n, classes: classes.len() };
+        let Some(panels) = super::class_panels(root, s, &frame)? else { return Ok(()) };
 
         let cells: Vec<Vec<Empirical>> =
             (0..classes.len()).map(|c| (0..n).map(|a| self.input.cell(a, c).map(|d| Empirical::new(&d.downtime_hours_per_year)).unwrap_or_default()).collect()).collect();
@@ -81,7 +70,7 @@ impl Figure for DowntimeCdf<'_, '_> {
         // Low enough that one year in all of them (1/N) sits above the bottom edge.
         let y_lo = if max_total > 0 { super::nice_below(0.6 / max_total as f64).min(0.05) } else { 0.01 };
 
-        for (c, panel) in super::panels(&area, classes.len()).iter().enumerate() {
+        for (c, panel) in panels.iter().enumerate() {
             let p = Panel { class: classes[c], cells: &cells[c], unit, x: (x_lo, x_hi), y_lo };
             p.draw(root, panel, s)?;
         }

@@ -266,6 +266,45 @@ pub fn class_panels_size(input: &PlotInput<'_>) -> (u32, u32) {
     (1200, 700 + 420 * (rows - 1))
 }
 
+/// What the frame of a figure with one panel per traffic class shows.
+pub struct ClassPanels<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// The sentence under the title.
+    pub subtitle: &'a str,
+    /// One entry per architecture (or more).
+    pub legend: &'a [LegendEntry],
+    /// A note at the bottom, if any.
+    pub footnote: Option<&'a str>,
+    /// How many architectures and traffic classes there are.
+    pub architectures: usize,
+    /// See `architectures`.
+    pub classes: usize,
+}
+
+/// Draws the frame of a figure with one panel per traffic class (title, legend, footnote) and
+/// returns the panels, or `None` when there are no architectures or classes (the figure then
+/// says so).
+pub fn class_panels<DB: DrawingBackend>(root: &Root<DB>, s: Scale, frame: &ClassPanels<'_>) -> anyhow::Result<Option<Vec<Root<DB>>>>
+where
+    DB::ErrorType: 'static,
+{
+    let top = header(root, s, frame.title, frame.subtitle)?;
+    let w = root.dim_in_pixel().0 as i32;
+    let top = legend(root, s, (s.px(MARGIN), top), w - 2 * s.px(MARGIN), frame.legend, true)? + s.px(4.0);
+    let bottom_margin = match frame.footnote {
+        Some(note) => root.dim_in_pixel().1 as i32 - footnote(root, s, note)?,
+        None => s.px(8.0),
+    };
+    let area = root.margin(top, bottom_margin, s.px(8.0), s.px(12.0));
+    if frame.architectures == 0 || frame.classes == 0 {
+        let (aw, ah) = area.dim_in_pixel();
+        message(root, (0..aw as i32, top..top + ah as i32), "no architectures or traffic classes in this run", s)?;
+        return Ok(None);
+    }
+    Ok(Some(panels(&area, frame.classes)))
+}
+
 /// Split `area` into `n` panels, at most three side by side.
 pub fn panels<DB: DrawingBackend>(area: &Root<DB>, n: usize) -> Vec<Root<DB>> {
     if n == 0 {

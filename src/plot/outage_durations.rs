@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
-use super::{Empirical, Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch, TimeUnit};
+use super::{ClassPanels, Empirical, Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch, TimeUnit};
 use crate::format;
 
 /// The outage duration figure.
@@ -64,8 +64,6 @@ impl Figure for OutageDurations<'_, '_> {
             format::replications(summary.replications),
             format::horizon_words(summary.horizon_hours)
         );
-        let top = super::header(root, s, &title, &subtitle)?;
-        let w = root.dim_in_pixel().0 as i32;
         let entries: Vec<LegendEntry> = summary
             .architectures
             .iter()
@@ -76,12 +74,8 @@ impl Figure for OutageDurations<'_, '_> {
                 LegendEntry::new(Swatch::Line(style::arch_style(i, n)), label)
             })
             .collect();
-        let top = super::legend(root, s, (s.px(super::MARGIN), top), w - 2 * s.px(super::MARGIN), &entries, true)? + s.px(4.0);
-        let area = root.margin(top, s.px(8.0), s.px(8.0), s.px(12.0));
-        if n == 0 || classes.is_empty() {
-            let (aw, ah) = area.dim_in_pixel();
-            return super::message(root, (0..aw as i32, top..top + ah as i32), "no architectures or traffic classes in this run", s);
-        }
+        let frame = ClassPanels { title: &title, subtitle: &subtitle, legend: &entries, footnote: None, architectures: n, classes: classes.len() };
+        let Some(panels) = super::class_panels(root, s, &frame)? else { return Ok(()) };
 
         // Minutes when a typical outage is under an hour, else hours.
         let medians: Vec<f64> = cells.iter().flatten().filter_map(|c| c.median).collect();
@@ -89,7 +83,7 @@ impl Figure for OutageDurations<'_, '_> {
         let values = cells.iter().flatten().flat_map(|c| c.durations.bins.iter().map(|b| b.0).chain(c.median).chain(c.p90)).map(|v| unit.from_hours(v));
         let x = super::log_range(values, 1.3, 1.5, 10.0).unwrap_or((1.0, 1000.0));
 
-        for (c, panel) in super::panels(&area, classes.len()).iter().enumerate() {
+        for (c, panel) in panels.iter().enumerate() {
             let p = Panel { class: classes[c], cells: &cells[c], unit, x };
             p.draw(root, panel, s)?;
         }
