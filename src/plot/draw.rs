@@ -231,6 +231,40 @@ where
     Ok(())
 }
 
+/// A boxed key in the lower right of the plotting area `pa`: `head`, then one line per entry of
+/// `lines`, each after a swatch that `swatch(i, (x, y))` draws at the line's left middle.
+/// Returns the box's top, so a message can keep above it.
+pub fn key_box<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: Scale,
+    pa: &(Range<i32>, Range<i32>),
+    head: &str,
+    lines: &[String],
+    swatch: impl Fn(usize, (i32, i32)) -> anyhow::Result<()>,
+) -> anyhow::Result<i32>
+where
+    DB::ErrorType: 'static,
+{
+    let font = s.font(size::NOTE);
+    let line_h = s.px(size::NOTE + 7.0);
+    let mut width = text_size(root, head, &font)?.0;
+    for l in lines {
+        width = width.max(s.px(26.0) + text_size(root, l, &font)?.0);
+    }
+    let (x1, y1) = (pa.0.end - s.px(10.0), pa.1.end - s.px(10.0));
+    let (x0, y0) = (x1 - width - s.px(14.0), y1 - line_h * (lines.len() as i32 + 1) - s.px(6.0));
+    rect(root, (x0, y0), (x1, y1), style::PAPER)?;
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], style::GRID.stroke_width(s.stroke(1.0))))?;
+    let tx = x0 + s.px(7.0);
+    text(root, head, (tx, y0 + s.px(4.0) + line_h / 2), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
+    for (i, l) in lines.iter().enumerate() {
+        let y = y0 + s.px(4.0) + line_h * (i as i32 + 1) + line_h / 2;
+        swatch(i, (tx, y))?;
+        text(root, l, (tx + s.px(24.0), y), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
+    }
+    Ok(y0)
+}
+
 // ---- Legend -------------------------------------------------------------------------------
 
 /// What a legend entry shows next to its label.

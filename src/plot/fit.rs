@@ -171,26 +171,13 @@ impl Panel<'_> {
             }
         }
         // The ranking, lower right.
-        let font = s.font(size::NOTE);
-        let line_h = s.px(size::NOTE + 7.0);
-        let head = "AIC rank · ΔAIC · KS".to_string();
-        let lines: Vec<(Family, String)> = set.fits.iter().enumerate().map(|(i, f)| (f.family(), format!("{}. {} · {} · {:.3}", i + 1, f.family().name(), format::number(f.delta_aic), f.ks))).collect();
-        let mut width = super::text_size(root, &head, &font)?.0;
-        for (_, l) in &lines {
-            width = width.max(s.px(26.0) + super::text_size(root, l, &font)?.0);
-        }
-        let (x1, y1) = (pa.0.end - s.px(10.0), pa.1.end - s.px(10.0));
-        let (x0, y0) = (x1 - width - s.px(14.0), y1 - line_h * (lines.len() as i32 + 1) - s.px(6.0));
-        super::rect(root, (x0, y0), (x1, y1), style::PAPER)?;
-        root.draw(&Rectangle::new([(x0, y0), (x1, y1)], style::GRID.stroke_width(s.stroke(1.0))))?;
-        let tx = x0 + s.px(7.0);
-        super::text(root, &head, (tx, y0 + s.px(4.0) + line_h / 2), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        for (i, (family, l)) in lines.iter().enumerate() {
-            let y = y0 + s.px(4.0) + line_h * (i as i32 + 1) + line_h / 2;
-            let st = family_style(*family);
-            super::polyline(root, vec![(tx, y), (tx + s.px(18.0), y)], st.color, 2.5, st.dash, s)?;
-            super::text(root, l, (tx + s.px(24.0), y), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        }
+        let families: Vec<Family> = set.fits.iter().map(|f| f.family()).collect();
+        let lines: Vec<String> = set.fits.iter().enumerate().map(|(i, f)| format!("{}. {} · {} · {:.3}", i + 1, f.family().name(), format::number(f.delta_aic), f.ks)).collect();
+        let swatch = |i: usize, (x, y): (i32, i32)| {
+            let st = family_style(families[i]);
+            super::polyline(root, vec![(x, y), (x + s.px(18.0), y)], st.color, 2.5, st.dash, s)
+        };
+        super::key_box(root, s, &pa, "AIC rank · ΔAIC · KS", &lines, swatch)?;
         Ok(())
     }
 }

@@ -45,7 +45,7 @@ pub use axes::{
     clamp_to, log_axis, log_range, log_ticks, nice_below, nice_ticks, nines, plot_area, style_mesh, ticks, LinearAxis, TimeUnit, MINUTES_PER_YEAR,
 };
 pub use draw::{
-    footnote, hatch, header, legend, marker, message, polyline, rect, text, text_size, text_up, truncate, wrap, LegendEntry, Swatch, MARGIN,
+    footnote, hatch, header, key_box, legend, marker, message, polyline, rect, text, text_size, text_up, truncate, wrap, LegendEntry, Swatch, MARGIN,
 };
 
 /// What the plots draw.

@@ -165,9 +165,6 @@ impl Panel<'_> {
         }
 
         // The numbers, lower right (below the curves, which end at the top right).
-        let font = s.font(size::NOTE);
-        let line_h = s.px(size::NOTE + 7.0);
-        let head = "median · p90 (outages)".to_string();
         let lines: Vec<String> = self
             .cells
             .iter()
@@ -180,22 +177,11 @@ impl Panel<'_> {
                 }
             })
             .collect();
-        let mut width = super::text_size(root, &head, &font)?.0;
-        for l in &lines {
-            width = width.max(s.px(26.0) + super::text_size(root, l, &font)?.0);
-        }
-        let (x1, y1) = (pa.0.end - s.px(10.0), pa.1.end - s.px(10.0));
-        let (x0, y0) = (x1 - width - s.px(14.0), y1 - line_h * (lines.len() as i32 + 1) - s.px(6.0));
-        super::rect(root, (x0, y0), (x1, y1), style::PAPER)?;
-        root.draw(&Rectangle::new([(x0, y0), (x1, y1)], style::GRID.stroke_width(s.stroke(1.0))))?;
-        let tx = x0 + s.px(7.0);
-        super::text(root, &head, (tx, y0 + s.px(4.0) + line_h / 2), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        for (i, l) in lines.iter().enumerate() {
-            let y = y0 + s.px(4.0) + line_h * (i as i32 + 1) + line_h / 2;
+        let swatch = |i: usize, (x, y): (i32, i32)| {
             let st = style::arch_style(i, n);
-            super::marker(root, st.marker, (tx + s.px(8.0), y), s.px(6.0), st.color, true, s)?;
-            super::text(root, l, (tx + s.px(24.0), y), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        }
+            super::marker(root, st.marker, (x + s.px(8.0), y), s.px(6.0), st.color, true, s)
+        };
+        let y0 = super::key_box(root, s, &pa, "median · p90 (outages)", &lines, swatch)?;
         if drawn == 0 {
             super::message(root, (pa.0.clone(), pa.1.start..y0), "no outages recorded", s)?;
         }
