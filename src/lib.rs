@@ -4,7 +4,9 @@
 //! engine ([`sim`]) simulates replications, which [`montecarlo`] runs in parallel and
 //! [`stats`] reduces to estimates with confidence intervals; [`report`] renders them.
 //! [`shard`] splits a run's replications between processes and merges their partial results.
-//! See ARCHITECTURE.md for the map and the invariants.
+//! [`run`] is the pipeline every simulating command goes through (load, execute, conclude, rare
+//! events, emit), which the command line ([`cli`]) drives; [`format`] writes every number.
+//! See ARCHITECTURE.md for the map, the import layers and the invariants.
 
 pub mod analytic;
 pub mod budget;
