@@ -4,7 +4,7 @@
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 
-use crate::scenario::units::format_duration;
+use crate::format::duration as format_duration;
 
 /// A distribution of durations in seconds.
 #[derive(Clone, Debug)]

@@ -5,7 +5,9 @@
 //! parallel and [`stats`] reduces to estimates with confidence intervals; [`report`] renders
 //! them.
 //! [`shard`] splits a run's replications between processes and merges their partial results.
-//! See ARCHITECTURE.md for the map and the invariants.
+//! [`run`] is the pipeline every simulating command goes through (load, execute, conclude, rare
+//! events, emit), which the command line ([`cli`]) drives; [`format`] writes every number.
+//! See ARCHITECTURE.md for the map, the import layers and the invariants.
 
 pub mod analytic;
 pub mod budget;
@@ -14,6 +16,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod dist;
 pub mod fit;
+pub mod format;
 pub mod incidents;
 pub mod interrupt;
 pub mod model;
@@ -26,6 +29,7 @@ pub mod progress;
 pub mod rare;
 pub mod replay;
 pub mod report;
+pub mod run;
 pub mod scenario;
 pub mod shard;
 pub mod sim;

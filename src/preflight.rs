@@ -15,10 +15,11 @@ use crate::montecarlo::Options;
 use crate::scenario::units::YEAR;
 use crate::compile::Loaded;
 
-/// Exit code for bad input (as `cli::EXIT_INPUT`).
-const EXIT_INPUT: i32 = 2;
-/// Exit code for a failure while running (as `cli::EXIT_FAILURE`).
-const EXIT_FAILURE: i32 = 1;
+/// Exit code for bad input (arguments, scenario, or work far beyond usual without `--force`).
+pub const EXIT_INPUT: i32 = 2;
+/// Exit code for a failure while running (or, for `relsim check`, an `[[slo]]` that does not
+/// hold).
+pub const EXIT_FAILURE: i32 = 1;
 
 /// The threads a run will use.
 pub fn threads(options: &Options) -> usize {

@@ -18,6 +18,7 @@ mod fit_cli;
 mod fuzz;
 mod interrupt;
 mod invalid;
+mod layers;
 mod limits;
 mod precision;
 mod rare;

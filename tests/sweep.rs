@@ -123,7 +123,7 @@ fn a_sweep_draws_one_plot_per_metric() {
     let file = out.path().join("s.toml");
     std::fs::write(&file, exp_model("[sweep]\n\"components.b.repair.mean\" = [\"5h\", \"10h\", \"20h\"]\n\"components.a.repair.mean\" = [\"5h\", \"10h\"]\n")).unwrap();
     Command::cargo_bin("relsim").unwrap().arg("sweep").arg(&file).args(["--reps", "10", "-q", "--out"]).arg(out.path()).assert().success();
-    for (metric, stem, _, _) in relsim::plot::sweep::METRICS {
+    for (metric, stem, _, _) in relsim::sweep::plot::METRICS {
         for ext in ["svg", "png"] {
             let len = std::fs::metadata(out.path().join(format!("{stem}.{ext}"))).map(|m| m.len()).unwrap_or(0);
             assert!(len > 10_000, "{stem}.{ext} ({metric}) is missing or nearly empty: {len} bytes");

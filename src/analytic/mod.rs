@@ -22,7 +22,8 @@ pub mod sparse;
 pub mod structure;
 
 use crate::model::{Model, NodeKind};
-use crate::scenario::units::{format_duration, HOUR, YEAR};
+use crate::format::duration as format_duration;
+use crate::scenario::units::{HOUR, YEAR};
 use crate::stats::summary::Summary;
 
 /// How far the analysis may go.

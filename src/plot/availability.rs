@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Marker, Scale};
 use super::{Figure, LegendEntry, PlotInput, Root, Swatch, MINUTES_PER_YEAR};
+use crate::format;
 
 /// The availability figure.
 pub struct Availability<'a, 'b> {
@@ -68,8 +69,8 @@ impl Figure for Availability<'_, '_> {
         let subtitle = format!(
             "Downtime per year on a log scale: lower is better, a decade down is one more nine. Whiskers: {:.0}% confidence intervals; {} of {}.",
             summary.confidence * 100.0,
-            super::replications_text(summary.replications),
-            super::horizon_text(summary.horizon_hours)
+            format::replications(summary.replications),
+            format::horizon_words(summary.horizon_hours)
         );
         let top = super::header(root, s, &title, &subtitle)?;
         let w = root.dim_in_pixel().0 as i32;
@@ -105,7 +106,7 @@ impl Figure for Availability<'_, '_> {
             .y_label_area_size(s.px(104.0))
             .build_cartesian_2d(super::LinearAxis { range: 0.0..nc as f64, bold: centers, light: Vec::new() }, super::log_axis(lo, hi, true))?;
         let class_label = |x: &f64| classes.get(x.floor().max(0.0) as usize).map(|c| c.to_string()).unwrap_or_default();
-        let y_label = |y: &f64| super::number(*y);
+        let y_label = |y: &f64| format::number(*y);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .disable_x_mesh()
@@ -187,7 +188,7 @@ impl Figure for Availability<'_, '_> {
                 }
                 let label = match (p.availability, p.mean) {
                     (Some(_), Some(0.0)) => "100%".to_string(),
-                    (Some(a), _) => super::availability_text(a),
+                    (Some(a), _) => format::availability(a),
                     _ => "n/a".to_string(),
                 };
                 value_label(root, s, &label, (px, label_y - s.px(6.0)))?;

@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
 use super::{Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch};
+use crate::format;
 
 /// The cost figure.
 pub struct Cost<'a, 'b> {
@@ -68,14 +69,14 @@ impl Figure for Cost<'_, '_> {
         let sla = match &summary.sla {
             Some(t) => {
                 let target = format!("{:.4}", t.target * 100.0);
-                format!("SLA: {}% per {}, fee {} per {}.", target.trim_end_matches('0').trim_end_matches('.'), t.period, super::money(t.fee), t.period)
+                format!("SLA: {}% per {}, fee {} per {}.", target.trim_end_matches('0').trim_end_matches('.'), t.period, format::money_short(t.fee), t.period)
             }
             None => "No SLA in this scenario, so no credits.".to_string(),
         };
         let subtitle = format!(
             "Mean over {} of {}: downtime cost (hours down and failed requests, all traffic classes) plus SLA credits paid; whisker: {:.0}% confidence interval of the total. {sla}",
-            super::replications_text(summary.replications),
-            super::horizon_text(summary.horizon_hours),
+            format::replications(summary.replications),
+            format::horizon_words(summary.horizon_hours),
             summary.confidence * 100.0
         );
         let top = super::header(root, s, &title, &subtitle)?;
@@ -106,7 +107,7 @@ impl Figure for Cost<'_, '_> {
             .x_label_area_size(s.px(64.0))
             .y_label_area_size(name_w + s.px(16.0))
             .build_cartesian_2d(LinearAxis { range: 0.0..end, bold: ticks, light }, LinearAxis { range: n as f64..0.0, bold: Vec::new(), light: Vec::new() })?;
-        let x_label = |v: &f64| super::money(*v);
+        let x_label = |v: &f64| format::money_short(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .disable_y_mesh()
@@ -137,7 +138,7 @@ impl Figure for Cost<'_, '_> {
                 super::hatch(root, (xd, y0), (xc, y1), style::COST_HATCH, s)?;
             }
             // Segment values inside the bars where they fit.
-            for (from, to, label, ink) in [(x0, xd, format!("downtime {}", super::money(d)), style::PAPER), (xd, xc, format!("credits {}", super::money(b.credits)), style::INK)] {
+            for (from, to, label, ink) in [(x0, xd, format!("downtime {}", format::money_short(d)), style::PAPER), (xd, xc, format!("credits {}", format::money_short(b.credits)), style::INK)] {
                 let (tw, _) = super::text_size(root, &label, &note)?;
                 if to - from > tw + s.px(16.0) {
                     if ink == style::INK {
@@ -160,14 +161,14 @@ impl Figure for Cost<'_, '_> {
                 right = right.max(xh);
             }
             let total = match (b.total, b.low, b.high) {
-                (Some(t), Some(lo), Some(hi)) => format!("{} ± {}", super::money(t), super::money((hi - lo) / 2.0)),
-                (Some(t), _, _) => super::money(t),
-                _ => format!("{} (total n/a)", super::money(d + b.credits)),
+                (Some(t), Some(lo), Some(hi)) => format!("{} ± {}", format::money_short(t), format::money_short((hi - lo) / 2.0)),
+                (Some(t), _, _) => format::money_short(t),
+                _ => format!("{} (total n/a)", format::money_short(d + b.credits)),
             };
             if has_sla && thick >= s.px(40.0) {
                 // The credits are a thin sliver next to the downtime cost: say how much they are.
                 super::text(root, &total, (right + s.px(12.0), cy - s.px(2.0)), s.bold(size::LABEL), style::INK, (HPos::Left, VPos::Bottom))?;
-                let credits = format!("SLA credits {}", super::money(b.credits));
+                let credits = format!("SLA credits {}", format::money_short(b.credits));
                 super::text(root, &credits, (right + s.px(12.0), cy + s.px(2.0)), note.clone(), style::MUTED, (HPos::Left, VPos::Top))?;
             } else {
                 super::text(root, &total, (right + s.px(12.0), cy), s.bold(size::LABEL), style::INK, (HPos::Left, VPos::Center))?;

@@ -11,6 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Marker, Scale};
 use super::{Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch};
+use crate::format;
 
 /// The trade-off figure.
 pub struct CostTradeoff<'a, 'b> {
@@ -58,7 +59,7 @@ fn x_axis(points: &[Option<Point>]) -> (f64, f64, Vec<f64>) {
     let hi = points.iter().flatten().map(|p| p.x_hi.unwrap_or(p.x).max(p.x)).fold(0.0, f64::max);
     if lo.is_finite() && lo > 0.5 * hi {
         let pad = (hi - lo).max(0.02 * hi) * 0.25;
-        let (start, end, ticks, _) = super::sweep::ticks((lo - pad).max(0.0), hi + pad);
+        let (start, end, ticks, _) = super::ticks((lo - pad).max(0.0), hi + pad);
         return (start, end, ticks);
     }
     let (end, ticks) = super::nice_ticks(hi * 1.15, 6);
@@ -105,7 +106,7 @@ impl Figure for CostTradeoff<'_, '_> {
         let lines = if price > 0.0 {
             format!(
                 "Dashed: equal running + downtime cost through each point, at the scenario's {} per hour down{}: the lower line is cheaper in total.",
-                super::money(price),
+                format::money_short(price),
                 if weighted { " (every class)" } else { "" }
             )
         } else {
@@ -114,8 +115,8 @@ impl Figure for CostTradeoff<'_, '_> {
         let subtitle = format!(
             "Running cost (fixed costs and prices per request) against hours down per year{}; whiskers: {}% confidence intervals over {}. Hollow: dominated (another costs no more to run and is down no longer). {lines}",
             if weighted { ", classes weighted by their cost per hour down" } else { "" },
-            super::number(summary.confidence * 100.0),
-            super::replications_text(summary.replications)
+            format::number(summary.confidence * 100.0),
+            format::replications(summary.replications)
         );
         let top = super::header(root, s, &title, &subtitle)?;
         let w = root.dim_in_pixel().0 as i32;
@@ -144,8 +145,8 @@ impl Figure for CostTradeoff<'_, '_> {
             .x_label_area_size(s.px(64.0))
             .y_label_area_size(s.px(96.0))
             .build_cartesian_2d(LinearAxis { range: x_start..x_end, bold: x_ticks, light: Vec::new() }, LinearAxis { range: 0.0..y_end, bold: y_ticks, light: Vec::new() })?;
-        let x_label = |v: &f64| if short { super::money(*v) } else { crate::report::format::thousands(*v) };
-        let y_label = |v: &f64| super::number(*v);
+        let x_label = |v: &f64| if short { format::money_short(*v) } else { format::thousands(*v) };
+        let y_label = |v: &f64| format::number(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
@@ -199,7 +200,7 @@ impl Figure for CostTradeoff<'_, '_> {
             let (px, py) = at(p.x, p.y);
             let name = super::truncate(root, &archs[i].name, &s.bold(size::NOTE), s.px(320.0))?;
             let total = match p.total {
-                Some(t) => format!("total {}/yr{}", super::money(t), if dominated[i] { ", dominated" } else { "" }),
+                Some(t) => format!("total {}/yr{}", format::money_short(t), if dominated[i] { ", dominated" } else { "" }),
                 None => if dominated[i] { "dominated".to_string() } else { String::new() },
             };
             // Labels go right of the point, or left of it near the right edge, moved up or

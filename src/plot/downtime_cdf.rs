@@ -12,7 +12,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
-use super::{Empirical, Figure, LegendEntry, PlotInput, Root, Swatch, TimeUnit, MINUTES_PER_YEAR};
+use super::{ClassPanels, Empirical, Figure, LegendEntry, PlotInput, Root, Swatch, TimeUnit, MINUTES_PER_YEAR};
+use crate::format;
 
 /// The downtime-per-year figure.
 pub struct DowntimeCdf<'a, 'b> {
@@ -45,26 +46,15 @@ impl Figure for DowntimeCdf<'_, '_> {
         let title = format!("{}: downtime per year, and how bad the bad years get", summary.scenario);
         let subtitle = format!(
             "Share of simulated years with more downtime than x, on log–log axes: the further right a curve reaches, the worse its bad years. {} of {}.",
-            super::replications_text(summary.replications),
-            super::horizon_text(summary.horizon_hours)
+            format::replications(summary.replications),
+            format::horizon_words(summary.horizon_hours)
         );
-        let top = super::header(root, s, &title, &subtitle)?;
-        let w = root.dim_in_pixel().0 as i32;
         let entries: Vec<LegendEntry> =
             summary.architectures.iter().enumerate().map(|(i, a)| LegendEntry::new(Swatch::Line(style::arch_style(i, n)), a.name.clone())).collect();
-        let top = super::legend(root, s, (s.px(super::MARGIN), top), w - 2 * s.px(super::MARGIN), &entries, true)? + s.px(4.0);
-        let bottom = super::footnote(
-            root,
-            s,
-            "Years with no downtime cannot be drawn on a log axis: their share is given above each panel. Markers: where each curve crosses one year in 10 and one year in 100. \
-             Vertical lines: the downtime a year allows at that availability.",
-        )?;
-        let (_, h) = root.dim_in_pixel();
-        let area = root.margin(top, h as i32 - bottom, s.px(8.0), s.px(12.0));
-        if n == 0 || classes.is_empty() {
-            let (aw, ah) = area.dim_in_pixel();
-            return super::message(root, (0..aw as i32, top..top + ah as i32), "no architectures or traffic classes in this run", s);
-        }
+        let footnote = "Years with no downtime cannot be drawn on a log axis: their share is given above each panel. Markers: where each curve crosses one year in 10 and one year in 100. \
+             Vertical lines: the downtime a year allows at that availability.";
+        let frame = ClassPanels { title: &title, subtitle: &subtitle, legend: &entries, footnote: Some(footnote), architectures: n, classes: classes.len() };
+        let Some(panels) = super::class_panels(root, s, &frame)? else { return Ok(()) };
 
         let cells: Vec<Vec<Empirical>> =
             (0..classes.len()).map(|c| (0..n).map(|a| self.input.cell(a, c).map(|d| Empirical::new(&d.downtime_hours_per_year)).unwrap_or_default()).collect()).collect();
@@ -80,7 +70,7 @@ impl Figure for DowntimeCdf<'_, '_> {
         // Low enough that one year in all of them (1/N) sits above the bottom edge.
         let y_lo = if max_total > 0 { super::nice_below(0.6 / max_total as f64).min(0.05) } else { 0.01 };
 
-        for (c, panel) in super::panels(&area, classes.len()).iter().enumerate() {
+        for (c, panel) in panels.iter().enumerate() {
             let p = Panel { class: classes[c], cells: &cells[c], unit, x: (x_lo, x_hi), y_lo };
             p.draw(root, panel, s)?;
         }
@@ -112,8 +102,8 @@ impl Panel<'_> {
             .x_label_area_size(s.px(60.0))
             .y_label_area_size(s.px(88.0))
             .build_cartesian_2d(super::log_axis(x_lo, x_hi, true), super::log_axis(self.y_lo, 1.25, false))?;
-        let x_label = |v: &f64| super::number(*v);
-        let y_label = |v: &f64| super::percent(*v);
+        let x_label = |v: &f64| format::number(*v);
+        let y_label = |v: &f64| format::percent_short(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
@@ -180,7 +170,7 @@ impl Panel<'_> {
         if drawn == 0 {
             let msg = match self.cells.iter().map(|e| e.total).max().unwrap_or(0) {
                 0 => "no replications recorded".to_string(),
-                t => format!("no downtime in any of {} simulated years", super::number(t as f64)),
+                t => format!("no downtime in any of {} simulated years", format::number(t as f64)),
             };
             super::message(root, pa, &msg, s)?;
         }
@@ -205,7 +195,7 @@ impl Panel<'_> {
             return Ok(());
         }
         let font = s.font(size::NOTE);
-        let shares: Vec<String> = self.cells.iter().filter(|e| e.total > 0).map(|e| super::percent(e.zero as f64 / e.total as f64)).collect();
+        let shares: Vec<String> = self.cells.iter().filter(|e| e.total > 0).map(|e| format::percent_short(e.zero as f64 / e.total as f64)).collect();
         let mut shares_w = 0;
         for p in &shares {
             shares_w += s.px(31.0) + super::text_size(root, p, &font)?.0;
@@ -224,7 +214,7 @@ impl Panel<'_> {
             }
             let st = style::arch_style(i, n);
             super::marker(root, st.marker, (cx + s.px(6.0), mid), s.px(6.0), st.color, true, s)?;
-            let pct = super::percent(e.zero as f64 / e.total as f64);
+            let pct = format::percent_short(e.zero as f64 / e.total as f64);
             super::text(root, &pct, (cx + s.px(17.0), mid), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
             cx += s.px(17.0) + super::text_size(root, &pct, &font)?.0 + s.px(14.0);
         }

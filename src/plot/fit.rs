@@ -15,6 +15,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Marker, Scale};
 use super::{Figure, LegendEntry, LinearAxis, Root, Swatch};
+use crate::format;
 use crate::fit::{km, ComponentFit, Family, FitSet};
 
 /// The figure of one component.
@@ -134,15 +135,15 @@ impl Panel<'_> {
         let ticks: Vec<f64> = F_TICKS.iter().map(|&f| paper(f)).filter(|w| *w >= y_lo && *w <= y_hi).collect();
         let y_axis = LinearAxis { range: y_lo..y_hi, bold: ticks, light: Vec::new() };
         let mut chart = ChartBuilder::on(&area).x_label_area_size(s.px(60.0)).y_label_area_size(s.px(88.0)).build_cartesian_2d(super::log_axis(x_lo, x_hi, true), y_axis)?;
-        let x_label = |v: &f64| super::number(*v);
-        let y_label = |v: &f64| super::percent(unpaper(*v));
+        let x_label = |v: &f64| format::number(*v);
+        let y_label = |v: &f64| format::percent_short(unpaper(*v));
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s).x_label_formatter(&x_label).y_label_formatter(&y_label).x_desc("hours (log scale)").y_desc("share ended by then (Weibull scale)").draw()?;
         let pa = super::plot_area(&chart);
         let inside = |x: f64, y: f64| x >= x_lo && x <= x_hi && y >= y_lo && y <= y_hi;
         if set.fits.is_empty() {
             let msg = match set.mean_above {
-                Some(b) => format!("nothing observed: mean above {} h", super::number(b)),
+                Some(b) => format!("nothing observed: mean above {} h", format::number(b)),
                 None => "nothing observed to fit".to_string(),
             };
             return super::message(root, pa, &msg, s);
@@ -170,26 +171,13 @@ impl Panel<'_> {
             }
         }
         // The ranking, lower right.
-        let font = s.font(size::NOTE);
-        let line_h = s.px(size::NOTE + 7.0);
-        let head = "AIC rank · ΔAIC · KS".to_string();
-        let lines: Vec<(Family, String)> = set.fits.iter().enumerate().map(|(i, f)| (f.family(), format!("{}. {} · {} · {:.3}", i + 1, f.family().name(), super::number(f.delta_aic), f.ks))).collect();
-        let mut width = super::text_size(root, &head, &font)?.0;
-        for (_, l) in &lines {
-            width = width.max(s.px(26.0) + super::text_size(root, l, &font)?.0);
-        }
-        let (x1, y1) = (pa.0.end - s.px(10.0), pa.1.end - s.px(10.0));
-        let (x0, y0) = (x1 - width - s.px(14.0), y1 - line_h * (lines.len() as i32 + 1) - s.px(6.0));
-        super::rect(root, (x0, y0), (x1, y1), style::PAPER)?;
-        root.draw(&Rectangle::new([(x0, y0), (x1, y1)], style::GRID.stroke_width(s.stroke(1.0))))?;
-        let tx = x0 + s.px(7.0);
-        super::text(root, &head, (tx, y0 + s.px(4.0) + line_h / 2), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        for (i, (family, l)) in lines.iter().enumerate() {
-            let y = y0 + s.px(4.0) + line_h * (i as i32 + 1) + line_h / 2;
-            let st = family_style(*family);
-            super::polyline(root, vec![(tx, y), (tx + s.px(18.0), y)], st.color, 2.5, st.dash, s)?;
-            super::text(root, l, (tx + s.px(24.0), y), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        }
+        let families: Vec<Family> = set.fits.iter().map(|f| f.family()).collect();
+        let lines: Vec<String> = set.fits.iter().enumerate().map(|(i, f)| format!("{}. {} · {} · {:.3}", i + 1, f.family().name(), format::number(f.delta_aic), f.ks)).collect();
+        let swatch = |i: usize, (x, y): (i32, i32)| {
+            let st = family_style(families[i]);
+            super::polyline(root, vec![(x, y), (x + s.px(18.0), y)], st.color, 2.5, st.dash, s)
+        };
+        super::key_box(root, s, &pa, "AIC rank · ΔAIC · KS", &lines, swatch)?;
         Ok(())
     }
 }

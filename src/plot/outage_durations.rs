@@ -9,7 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Dash, Scale};
-use super::{Empirical, Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch, TimeUnit};
+use super::{ClassPanels, Empirical, Figure, LegendEntry, LinearAxis, PlotInput, Root, Swatch, TimeUnit};
+use crate::format;
 
 /// The outage duration figure.
 pub struct OutageDurations<'a, 'b> {
@@ -57,14 +58,12 @@ impl Figure for OutageDurations<'_, '_> {
             .collect();
 
         let title = format!("{}: how long outages last", summary.scenario);
-        let min_outage = if summary.min_outage_hours > 0.0 { format!(" Interruptions shorter than {} are blips, not outages.", super::duration(summary.min_outage_hours)) } else { String::new() };
+        let min_outage = if summary.min_outage_hours > 0.0 { format!(" Interruptions shorter than {} are blips, not outages.", format::duration_words(summary.min_outage_hours)) } else { String::new() };
         let subtitle = format!(
             "Share of outages shorter than a given duration, over every outage in {} of {}; median and 90th percentile marked.{min_outage}",
-            super::replications_text(summary.replications),
-            super::horizon_text(summary.horizon_hours)
+            format::replications(summary.replications),
+            format::horizon_words(summary.horizon_hours)
         );
-        let top = super::header(root, s, &title, &subtitle)?;
-        let w = root.dim_in_pixel().0 as i32;
         let entries: Vec<LegendEntry> = summary
             .architectures
             .iter()
@@ -75,12 +74,8 @@ impl Figure for OutageDurations<'_, '_> {
                 LegendEntry::new(Swatch::Line(style::arch_style(i, n)), label)
             })
             .collect();
-        let top = super::legend(root, s, (s.px(super::MARGIN), top), w - 2 * s.px(super::MARGIN), &entries, true)? + s.px(4.0);
-        let area = root.margin(top, s.px(8.0), s.px(8.0), s.px(12.0));
-        if n == 0 || classes.is_empty() {
-            let (aw, ah) = area.dim_in_pixel();
-            return super::message(root, (0..aw as i32, top..top + ah as i32), "no architectures or traffic classes in this run", s);
-        }
+        let frame = ClassPanels { title: &title, subtitle: &subtitle, legend: &entries, footnote: None, architectures: n, classes: classes.len() };
+        let Some(panels) = super::class_panels(root, s, &frame)? else { return Ok(()) };
 
         // Minutes when a typical outage is under an hour, else hours.
         let medians: Vec<f64> = cells.iter().flatten().filter_map(|c| c.median).collect();
@@ -88,7 +83,7 @@ impl Figure for OutageDurations<'_, '_> {
         let values = cells.iter().flatten().flat_map(|c| c.durations.bins.iter().map(|b| b.0).chain(c.median).chain(c.p90)).map(|v| unit.from_hours(v));
         let x = super::log_range(values, 1.3, 1.5, 10.0).unwrap_or((1.0, 1000.0));
 
-        for (c, panel) in super::panels(&area, classes.len()).iter().enumerate() {
+        for (c, panel) in panels.iter().enumerate() {
             let p = Panel { class: classes[c], cells: &cells[c], unit, x };
             p.draw(root, panel, s)?;
         }
@@ -116,8 +111,8 @@ impl Panel<'_> {
         let (x_lo, x_hi) = self.x;
         let y_axis = LinearAxis { range: 0.0..1.04, bold: vec![0.0, 0.25, 0.5, 0.75, 1.0], light: vec![0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9] };
         let mut chart = ChartBuilder::on(&area).x_label_area_size(s.px(60.0)).y_label_area_size(s.px(88.0)).build_cartesian_2d(super::log_axis(x_lo, x_hi, true), y_axis)?;
-        let x_label = |v: &f64| super::number(*v);
-        let y_label = |v: &f64| super::percent(*v);
+        let x_label = |v: &f64| format::number(*v);
+        let y_label = |v: &f64| format::percent_short(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
@@ -170,9 +165,6 @@ impl Panel<'_> {
         }
 
         // The numbers, lower right (below the curves, which end at the top right).
-        let font = s.font(size::NOTE);
-        let line_h = s.px(size::NOTE + 7.0);
-        let head = "median · p90 (outages)".to_string();
         let lines: Vec<String> = self
             .cells
             .iter()
@@ -180,27 +172,16 @@ impl Panel<'_> {
                 if c.durations.total == 0 && c.median.is_none() {
                     "no outages".to_string()
                 } else {
-                    let q = |v: Option<f64>| v.map_or("—".to_string(), super::duration);
-                    format!("{} · {} ({})", q(c.median), q(c.p90), super::number(c.durations.total as f64))
+                    let q = |v: Option<f64>| v.map_or("—".to_string(), format::duration_words);
+                    format!("{} · {} ({})", q(c.median), q(c.p90), format::number(c.durations.total as f64))
                 }
             })
             .collect();
-        let mut width = super::text_size(root, &head, &font)?.0;
-        for l in &lines {
-            width = width.max(s.px(26.0) + super::text_size(root, l, &font)?.0);
-        }
-        let (x1, y1) = (pa.0.end - s.px(10.0), pa.1.end - s.px(10.0));
-        let (x0, y0) = (x1 - width - s.px(14.0), y1 - line_h * (lines.len() as i32 + 1) - s.px(6.0));
-        super::rect(root, (x0, y0), (x1, y1), style::PAPER)?;
-        root.draw(&Rectangle::new([(x0, y0), (x1, y1)], style::GRID.stroke_width(s.stroke(1.0))))?;
-        let tx = x0 + s.px(7.0);
-        super::text(root, &head, (tx, y0 + s.px(4.0) + line_h / 2), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        for (i, l) in lines.iter().enumerate() {
-            let y = y0 + s.px(4.0) + line_h * (i as i32 + 1) + line_h / 2;
+        let swatch = |i: usize, (x, y): (i32, i32)| {
             let st = style::arch_style(i, n);
-            super::marker(root, st.marker, (tx + s.px(8.0), y), s.px(6.0), st.color, true, s)?;
-            super::text(root, l, (tx + s.px(24.0), y), font.clone(), style::INK, (HPos::Left, VPos::Center))?;
-        }
+            super::marker(root, st.marker, (x + s.px(8.0), y), s.px(6.0), st.color, true, s)
+        };
+        let y0 = super::key_box(root, s, &pa, "median · p90 (outages)", &lines, swatch)?;
         if drawn == 0 {
             super::message(root, (pa.0.clone(), pa.1.start..y0), "no outages recorded", s)?;
         }

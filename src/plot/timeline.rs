@@ -13,6 +13,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::style::{self, size, Scale};
 use super::{Figure, LegendEntry, LinearAxis, Root, Swatch};
+use crate::format;
 use crate::sim::trace::{Timeline, Track};
 use crate::stats::summary::Summary;
 
@@ -118,7 +119,7 @@ impl Figure for TimelinePlot<'_> {
         let tl = self.timeline;
         let (title, subtitle) = match &self.summary.replay {
             None => (
-                format!("{}: replication {} as a timeline ({})", self.summary.scenario, tl.replication, super::horizon_text(self.horizon())),
+                format!("{}: replication {} as a timeline ({})", self.summary.scenario, tl.replication, format::horizon_words(self.horizon())),
                 "When each component was down and when each traffic class was out, per architecture. \
                  Every architecture sees the same component failures (common random numbers). \
                  Intervals are drawn at least 2 px wide; the right column gives each row's count and total.",
@@ -172,7 +173,7 @@ impl Figure for TimelinePlot<'_> {
             .x_label_area_size(s.px(BOTTOM))
             .y_label_area_size(label_w + s.px(14.0))
             .build_cartesian_2d(LinearAxis { range: 0.0..end, bold, light }, LinearAxis { range: rows_h..0.0, bold: Vec::new(), light: Vec::new() })?;
-        let x_label = |v: &f64| super::number(*v);
+        let x_label = |v: &f64| format::number(*v);
         let mut mesh = chart.configure_mesh();
         super::style_mesh(&mut mesh, s)
             .disable_y_mesh()
@@ -189,7 +190,7 @@ impl Figure for TimelinePlot<'_> {
         for t in top_ticks {
             let x = px_x(t);
             super::polyline(root, vec![(x, pa.1.start - s.px(5.0)), (x, pa.1.start)], style::INK, 1.0, style::Dash::Solid, s)?;
-            super::text(root, &super::number(t), (x, pa.1.start - s.px(8.0)), s.font(size::LABEL), style::INK, (HPos::Center, VPos::Bottom))?;
+            super::text(root, &format::number(t), (x, pa.1.start - s.px(8.0)), s.font(size::LABEL), style::INK, (HPos::Center, VPos::Bottom))?;
         }
         super::polyline(root, vec![(pa.0.start, pa.1.start), (pa.0.end, pa.1.start)], style::INK, 1.0, style::Dash::Solid, s)?;
 
@@ -225,7 +226,7 @@ impl Figure for TimelinePlot<'_> {
                 let ink = if bold { style::CLASS_DOWN } else { style::INK };
                 super::text(root, &name, (pa.0.start - s.px(10.0), (y0 + y1) / 2), font, ink, (HPos::Right, VPos::Center))?;
                 if count > 0 {
-                    let summary = format!("{count}× · {}", super::duration(total));
+                    let summary = format!("{count}× · {}", format::duration_words(total));
                     super::text(root, &summary, (pa.0.end + s.px(10.0), (y0 + y1) / 2), s.font(size::NOTE), if bold { ink } else { style::MUTED }, (HPos::Left, VPos::Center))?;
                 }
             }

@@ -3,8 +3,8 @@
 //! observation window (the horizon of every replication); every other component is sampled as
 //! usual over many replications; every architecture sees the same history.
 //!
-//! The run itself is `relsim run`'s: the same engine, `cli::conclude` for the estimates and
-//! `cli::emit` for stdout and the output folder, with a replay section (`stats::replay`) added
+//! The run itself is `relsim run`'s: the same engine, `run::conclude` for the estimates and
+//! `run::emit` for stdout and the output folder, with a replay section (`stats::replay`) added
 //! to the summary.
 
 use std::path::{Path, PathBuf};
@@ -14,11 +14,11 @@ use std::time::Instant;
 use clap::Args;
 
 use super::mapping::{self, TraceName};
-use crate::cli::{self, ScenarioArgs, EXIT_INPUT};
+use crate::format;
+use crate::preflight::EXIT_INPUT;
+use crate::run::{self, OutputArgs, ScenarioArgs, SimulationArgs};
 use crate::incidents::{self, ComponentHistory, IncidentArgs, IncidentLog};
 use crate::model::Model;
-use crate::report::Format;
-use crate::scenario::units::format_duration;
 use crate::stats::replay::{ReplaySection, TracedSource, Window};
 
 /// `relsim replay`'s arguments.
@@ -40,35 +40,11 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "NAME=COMPONENT,...")]
     map: Vec<String>,
 
-    /// Replications (overrides simulation.replications); they differ only in the components
-    /// that are not traced.
-    #[arg(long, value_name = "N")]
-    reps: Option<u64>,
+    #[command(flatten)]
+    simulation: SimulationArgs,
 
-    /// Master seed (overrides simulation.seed).
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    threads: Option<u32>,
-
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
-
-    /// Folder for summary.json, summary.csv, report.md, report.html and the plots
-    /// [default: output/<file stem>-replay/].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-
-    /// Do not draw the plots.
-    #[arg(long)]
-    no_plots: bool,
-
-    /// Print nothing on stderr but errors and warnings (no progress bar).
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 
     /// Run even when the estimated work is far beyond usual (see `relsim run --force`).
     #[arg(long)]
@@ -81,24 +57,17 @@ const MAX_STATES: usize = 200_000;
 
 /// Runs `relsim replay` and returns the exit code.
 pub fn replay(args: ReplayArgs) -> i32 {
-    let mut loaded = match cli::load(&args.scenario) {
+    let mut loaded = match run::load(&args.scenario) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    if let Some(reps) = args.reps {
-        if reps < 2 {
-            eprintln!("error: --reps {reps}: a confidence interval needs at least 2 replications\n  = help: write --reps 1000");
-            return EXIT_INPUT;
-        }
-        loaded.model.replications = reps;
-    }
-    if let Some(seed) = args.seed {
-        loaded.model.seed = seed;
+    if let Err(code) = args.simulation.apply(&mut loaded.model) {
+        return code;
     }
     let log = match incidents::read(&args.trace, &args.incidents.to_options()) {
         Ok(log) => log,
         Err(e) => {
-            cli::report_input_error(&e);
+            run::report_input_error(&e);
             return EXIT_INPUT;
         }
     };
@@ -109,7 +78,7 @@ pub fn replay(args: ReplayArgs) -> i32 {
     let setup = match follow(&mut loaded.model, &log, &args.map, &args.trace) {
         Ok(s) => s,
         Err(e) => {
-            cli::report_input_error(&e);
+            run::report_input_error(&e);
             return EXIT_INPUT;
         }
     };
@@ -117,42 +86,42 @@ pub fn replay(args: ReplayArgs) -> i32 {
         eprintln!("warning: {w}");
     }
     let model = &loaded.model;
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!(
             "relsim: replaying {trace_file} over {} to {} ({}; the horizon): {} traced, {}, {} replications of the rest, seed {}",
             setup.window.start,
             setup.window.end,
-            format_duration(model.horizon),
-            cli::count(model.history.components.len(), "component"),
-            cli::count(model.architectures.len(), "architecture"),
+            format::duration(model.horizon),
+            run::count(model.history.components.len(), "component"),
+            run::count(model.architectures.len(), "architecture"),
             model.replications,
             model.seed
         );
     }
-    let options = crate::montecarlo::Options { threads: args.threads.map(|t| t as usize), ..Default::default() };
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
+    let options = crate::montecarlo::Options { threads: args.simulation.threads(), ..Default::default() };
+    let out_dir = args.output.out.clone().unwrap_or_else(|| default_out_dir(&args.scenario.file));
     // The same checks as `relsim run` before simulating: the work, and a usable output folder.
-    if let Err(code) = crate::preflight::run_work(&loaded, &args.scenario.sets, args.reps.is_some(), model.replications, &options, args.force, cli::stderr_color())
+    if let Err(code) = crate::preflight::run_work(&loaded, &args.scenario.sets, args.simulation.reps.is_some(), model.replications, &options, args.force, run::stderr_color())
         .and_then(|()| crate::preflight::outputs(&[&out_dir], &[]))
     {
         return code;
     }
     let started = Instant::now();
     let (done, planned) = (AtomicU64::new(0), AtomicU64::new(model.replications));
-    let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let simulated = crate::progress::with_progress(&planned, &done, show, cli::stderr_color(), || crate::montecarlo::simulate(model, 0..model.replications, &options, &done));
+    let show = args.output.show_progress();
+    let simulated = crate::progress::with_progress(&planned, &done, show, run::stderr_color(), || crate::montecarlo::simulate(model, 0..model.replications, &options, &done));
     let acc = match simulated {
         Ok(acc) => acc,
         Err(e) => return crate::preflight::simulation_failed(&e, done.load(Ordering::Relaxed), planned.load(Ordering::Relaxed)),
     };
-    let (mut summary, analysis) = cli::conclude(model, &acc, MAX_STATES, false);
+    let (mut summary, analysis) = run::conclude(model, &acc, MAX_STATES, false);
     summary.replay = Some(ReplaySection::new(model, &summary, &trace_file, setup.window.clone(), &setup.sources));
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!("relsim: {} events in {:.2} s", acc.events(), started.elapsed().as_secs_f64());
     }
     let file = args.scenario.file.display().to_string();
     let command = reproduce_command(&args, model, summary.replications);
-    cli::emit(model, &acc, &summary, &analysis, &cli::Emit { file: &file, command: &command, out_dir: &out_dir, format: args.format, no_plots: args.no_plots, quiet: args.quiet, print: true })
+    run::emit(model, &acc, &summary, &analysis, &run::Emit { file: &file, command: &command, out_dir: &out_dir, output: &args.output, print: true })
 }
 
 /// What following the record set up, for the report.
@@ -255,7 +224,7 @@ fn default_out_dir(file: &Path) -> PathBuf {
 
 /// The command that gives the same numbers.
 fn reproduce_command(args: &ReplayArgs, model: &Model, replications: u64) -> String {
-    let q = |s: &str| cli::shell_quote(s);
+    let q = |s: &str| run::shell_quote(s);
     let mut parts = vec!["relsim".to_string(), "replay".to_string(), q(&args.scenario.file.display().to_string()), "--trace".to_string(), q(&args.trace.display().to_string())];
     let i = &args.incidents;
     if let Some(w) = &i.window {

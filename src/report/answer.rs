@@ -4,7 +4,8 @@
 //! for every architecture), so they are known much better than the two estimates' intervals
 //! suggest; when a lead's interval contains zero the answer says the two cannot be told apart.
 
-use super::format::{decimals_for, money, percent};
+use super::estimate::{money, percent};
+use crate::format::decimals_for;
 use crate::stats::estimate::Estimate;
 use crate::stats::summary::Summary;
 

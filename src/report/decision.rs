@@ -3,7 +3,8 @@
 //! which price of an hour down (the terminal's and report's answer), and the table of the
 //! paired figures behind it (report.md).
 
-use super::format::{amount, decimals_for, money, pm, significant};
+use super::estimate::{money, pm};
+use crate::format::{amount, decimals_for, significant};
 use crate::stats::decision::{Comparison, ConfidenceSet, Decision, Pays, PaysWhen};
 use crate::stats::estimate::Estimate;
 use crate::stats::summary::Summary;

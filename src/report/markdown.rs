@@ -3,13 +3,12 @@
 //! downtime contributors, the assumptions (every component's distributions), and how to
 //! reproduce the run.
 
-use super::format::thousands;
+use crate::format::{self, thousands};
 use super::table::{
     architecture_headers, architecture_rows, class_rows, contributor_rows, heading, request_rows, CLASS_HEADERS, CONTRIBUTOR_HEADERS, REQUEST_HEADERS,
 };
 use super::{Exporter, Report};
 use crate::model::{Architecture, Member, Model, NodeKind};
-use crate::scenario::units::format_duration;
 
 /// Renders `report.md`.
 pub struct MarkdownExporter;
@@ -43,7 +42,7 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
             let parts: Vec<String> = names.iter().zip(&b.weights).map(|(n, w)| format!("{n} ×{w}")).collect();
             let mut s = format!("balance {}", parts.join(", "));
             if b.health_check > 0.0 {
-                s.push_str(&format!(" (health check {})", format_duration(b.health_check)));
+                s.push_str(&format!(" (health check {})", format::duration(b.health_check)));
             }
             s
         }
@@ -51,7 +50,7 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
             let mut s = format!("failover {}", names.join(" → "));
             let mut opts = Vec::new();
             if f.switchover > 0.0 {
-                opts.push(format!("switchover {}", format_duration(f.switchover)));
+                opts.push(format!("switchover {}", format::duration(f.switchover)));
             }
             if f.switch_success < 1.0 {
                 opts.push(format!("switch success {}", f.switch_success));
@@ -66,15 +65,15 @@ fn describe_node(model: &Model, arch: &Architecture, n: usize) -> String {
                 opts.push(format!("{} {}", f.retries, if f.retries == 1 { "retry" } else { "retries" }));
             }
             if let Some(t) = f.timeout {
-                opts.push(format!("attempt timeout {}", format_duration(t)));
+                opts.push(format!("attempt timeout {}", format::duration(t)));
             }
             if let Some(b) = &f.breaker {
                 opts.push(format!(
                     "breaker: {} window, {} calls, {}%, open {}, {} trials",
-                    format_duration(b.window),
+                    format::duration(b.window),
                     b.min_calls,
                     b.threshold * 100.0,
-                    format_duration(b.open_for),
+                    format::duration(b.open_for),
                     b.half_open_calls
                 ));
             }
@@ -98,7 +97,7 @@ fn scenario_section(model: &Model) -> String {
             let mut deps: Vec<String> = c.within.iter().map(|&w| format!("within {}", model.components[w].name)).collect();
             deps.extend(c.requires.iter().map(|&r| model.components[r].name.clone()));
             if c.grace > 0.0 && !c.requires.is_empty() {
-                deps.push(format!("(grace {})", format_duration(c.grace)));
+                deps.push(format!("(grace {})", format::duration(c.grace)));
             }
             let each = |f: &dyn Fn(&crate::model::Process) -> String| -> String {
                 c.processes
@@ -159,7 +158,7 @@ fn scenario_section(model: &Model) -> String {
                 format!("{}/s", c.rate),
                 if c.profile.is_some() { "yes".to_string() } else { "flat".to_string() },
                 c.surges.as_ref().map_or_else(|| "none".to_string(), |s| format!("×{} for {}, every {}", s.factor, s.duration.describe(), s.every.describe())),
-                c.timeout.map_or_else(|| "none".to_string(), format_duration),
+                c.timeout.map_or_else(|| "none".to_string(), format::duration),
                 thousands(c.cost_per_hour_down),
                 if c.cost_per_failed_request > 0.0 { format!("{}", c.cost_per_failed_request) } else { "0".to_string() },
             ]
@@ -216,7 +215,7 @@ pub const PLOTS: [(&str, &str, &str); 6] = [
 
 /// Every part of each architecture's total cost per year, with its interval.
 fn cost_parts(s: &crate::stats::summary::Summary) -> String {
-    use super::format::{money, pm};
+    use super::estimate::{money, pm};
     let mut headers: Vec<String> =
         ["architecture", "fixed", "requests", "running", "downtime", "failed requests"].iter().map(|h| h.to_string()).collect();
     if s.sla.is_some() {
@@ -241,7 +240,7 @@ fn cost_parts(s: &crate::stats::summary::Summary) -> String {
 
 fn answer_section(s: &crate::stats::summary::Summary) -> String {
     use super::answer::{by_availability, by_cost, has_costs, hours_pm, verdicts};
-    use super::format::{money, percent};
+    use super::estimate::{money, percent};
     let mut out = String::from("## The answer\n\n");
     if let Some(p) = &s.precision {
         out.push_str(&format!("{}.\n\n", p.sentence(s.replications)));
@@ -364,10 +363,10 @@ impl Exporter for MarkdownExporter {
             report.file,
             s.seed,
             s.replications,
-            format_duration(report.model.horizon),
+            format::duration(report.model.horizon),
             s.horizon_hours,
             s.confidence * 100.0,
-            format_duration(report.model.min_outage),
+            format::duration(report.model.min_outage),
             s.relsim_version
         ));
         out.push_str(&format!("To reproduce these numbers exactly:\n\n```sh\n{}\n```\n", report.command));

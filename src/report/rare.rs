@@ -6,7 +6,8 @@ use crate::stats::estimate::Estimate;
 use crate::stats::rare::{ClassRare, RareFigure};
 use crate::stats::summary::{ClassSummary, Summary};
 
-use super::format::{pm, thousands};
+use super::estimate::pm;
+use crate::format::thousands;
 
 /// The title above the rows.
 pub const TITLE: &str = "Rare events (importance sampling)";

@@ -2,7 +2,7 @@
 //! the traced components, how long they were down together, and each architecture's figures
 //! over the window. Rendered from `Summary::replay`; absent in a normal run.
 
-use super::format::{money, pm};
+use super::estimate::{money, pm};
 use crate::stats::replay::{Overlap, ReplaySection};
 
 /// A heading line: what was replayed over which window.
@@ -87,7 +87,7 @@ fn hours(h: f64) -> String {
     if h == 0.0 {
         "0".to_string()
     } else if h >= 100.0 {
-        super::format::thousands(h)
+        crate::format::thousands(h)
     } else {
         format!("{h:.2}")
     }

@@ -2,7 +2,7 @@
 
 use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
 
-use super::format::{money, percent, pm, pm_compact, probability, with_exact};
+use super::estimate::{money, percent, pm, pm_compact, probability, with_exact};
 use super::{Exporter, Report};
 use crate::stats::summary::Summary;
 

@@ -1,10 +1,9 @@
 //! Durations (`"90s"`, `"45m"`, `"1.5h"`, `"1y"`) and rates (`"2000/s"`, `"30/min"`) as written
 //! in scenarios. Inside relsim every time is `f64` seconds and every rate is per second.
+//! Writing a duration back in this syntax is `crate::format::duration`.
 
-/// Seconds in one hour.
-pub const HOUR: f64 = 3600.0;
-/// Seconds in one year (365 days, as SCENARIO.md defines `y`).
-pub const YEAR: f64 = 8760.0 * HOUR;
+// One definition of the units for reading durations here and writing them in `crate::format`.
+pub use crate::format::{HOUR, YEAR};
 
 /// The units a duration or a rate may be written in, with their length in seconds.
 const UNITS: &[(&str, f64)] = &[
@@ -85,33 +84,6 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     Ok(value / per)
 }
 
-/// Formats seconds as a short human duration in the largest unit that shows it with at most
-/// one decimal (`"45m"`, `"1.5h"`, `"4000h"`, `"74.5m"`, `"30d"`, `"1y"`).
-pub fn format_duration(seconds: f64) -> String {
-    let units = [(YEAR, "y"), (24.0 * HOUR, "d"), (HOUR, "h"), (60.0, "m"), (1.0, "s"), (0.001, "ms")];
-    let short = |v: f64| (v * 10.0 - (v * 10.0).round()).abs() < 1e-6 * v.max(1.0);
-    let trim = |v: f64, decimals: usize| {
-        let text = format!("{v:.decimals$}");
-        if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
-    };
-    if seconds == 0.0 {
-        return "0s".to_string();
-    }
-    for (scale, unit) in units {
-        let v = seconds / scale;
-        if v >= 1.0 && short(v) {
-            return format!("{}{unit}", trim(v, 1));
-        }
-    }
-    for (scale, unit) in units {
-        let v = seconds / scale;
-        if v >= 1.0 {
-            return format!("{}{unit}", trim(v, 3));
-        }
-    }
-    format!("{}ms", trim(seconds * 1000.0, 6))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,19 +115,5 @@ mod tests {
         assert!(parse_rate("200").is_err());
         assert!(parse_rate("200/fortnight").is_err());
         assert!(parse_rate("-1/s").is_err());
-    }
-
-    #[test]
-    fn formatting() {
-        assert_eq!(format_duration(2700.0), "45m");
-        assert_eq!(format_duration(5400.0), "1.5h");
-        assert_eq!(format_duration(YEAR), "1y");
-        assert_eq!(format_duration(4000.0 * HOUR), "4000h");
-        assert_eq!(format_duration(93.0 * HOUR), "93h");
-        assert_eq!(format_duration(74.5 * 60.0), "74.5m");
-        assert_eq!(format_duration(30.0 * 86400.0), "30d");
-        assert_eq!(format_duration(0.25), "250ms");
-        assert_eq!(format_duration(0.0), "0s");
-        assert_eq!(format_duration(1000.0 / 7.0), "2.381m");
     }
 }

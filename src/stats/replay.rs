@@ -10,7 +10,8 @@
 use serde::Serialize;
 
 use crate::model::Model;
-use crate::scenario::units::{format_duration, HOUR, YEAR};
+use crate::format::duration as format_duration;
+use crate::scenario::units::{HOUR, YEAR};
 use crate::stats::estimate::Estimate;
 use crate::stats::summary::Summary;
 

@@ -49,7 +49,7 @@ pub fn json(result: &SweepResult) -> anyhow::Result<String> {
 /// The terminal view: per point and architecture, each class's availability and request
 /// success, and the total cost (running cost included).
 pub fn table(result: &SweepResult, color: bool, wrap: bool) -> String {
-    use crate::report::format::{money, percent};
+    use crate::report::estimate::{money, percent};
     use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(if wrap { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
@@ -106,7 +106,7 @@ pub fn write(dir: &std::path::Path, result: &SweepResult, plots: bool) -> anyhow
         written.push(path);
     }
     if plots {
-        written.extend(crate::plot::sweep::write(staging.path(), result)?);
+        written.extend(super::plot::write(staging.path(), result)?);
     }
     staging.commit(&written)
 }

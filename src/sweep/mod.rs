@@ -5,6 +5,7 @@
 //! parameters, not noise.
 
 pub mod export;
+pub mod plot;
 
 use std::sync::atomic::AtomicU64;
 

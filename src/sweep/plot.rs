@@ -9,12 +9,13 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, size, Scale};
-use super::{Figure, LegendEntry, LinearAxis, Root, Swatch};
+use crate::plot::style::{self, size, Scale};
+use crate::plot::{self, ticks, Figure, LegendEntry, LinearAxis, Root, Swatch};
+use crate::format;
 use crate::model::metric::{ArchitectureMetric, ClassMetric, DecisionMetric, Metric};
 use crate::scenario::units::{parse_duration, HOUR};
 use crate::stats::estimate::Estimate;
-use crate::sweep::SweepResult;
+use super::SweepResult;
 
 /// The metrics drawn for a sweep: JSON name, file stem, axis title, and whether the values are
 /// fractions shown as percentages. A name that is not a class metric is drawn once per
@@ -134,18 +135,18 @@ impl Figure for SweepPlot<'_> {
         let subtitle = format!(
             "{} points, {} each, on the same random numbers (common random numbers), so the curves differ by the parameters alone. Bands: {}% confidence intervals.",
             r.points.len(),
-            super::replications_text(reps),
-            super::number(conf * 100.0)
+            format::replications(reps),
+            format::number(conf * 100.0)
         );
-        let top = super::header(root, s, &title, &subtitle)?;
+        let top = plot::header(root, s, &title, &subtitle)?;
         let w = root.dim_in_pixel().0 as i32;
         let entries: Vec<LegendEntry> = archs.iter().enumerate().map(|(i, a)| LegendEntry::new(Swatch::Line(style::arch_style(i, n)), a.clone())).collect();
-        let top = super::legend(root, s, (s.px(super::MARGIN), top), w - 2 * s.px(super::MARGIN), &entries, true)? + s.px(4.0);
+        let top = plot::legend(root, s, (s.px(plot::MARGIN), top), w - 2 * s.px(plot::MARGIN), &entries, true)? + s.px(4.0);
         let area = root.margin(top, s.px(8.0), s.px(8.0), s.px(12.0));
         let panels = self.panels();
         if n == 0 || panels.is_empty() {
             let (aw, ah) = area.dim_in_pixel();
-            return super::message(root, (0..aw as i32, top..top + ah as i32), "no points, architectures or classes in this sweep", s);
+            return plot::message(root, (0..aw as i32, top..top + ah as i32), "no points, architectures or classes in this sweep", s);
         }
         let (xs, numeric) = x_positions(r);
         let labels: Vec<String> = r.points.iter().map(|p| p.values.first().cloned().unwrap_or_default()).collect();
@@ -160,19 +161,6 @@ impl Figure for SweepPlot<'_> {
     }
 }
 
-/// Ticks for a linear axis spanning `lo..hi`: about five at a 1, 2 or 5 step, and the axis
-/// range padded to them: (start, end, ticks, step).
-pub(super) fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, f64) {
-    let (lo, hi) = if hi - lo > 1e-12 * hi.abs().max(1.0) { (lo, hi) } else { (lo - 0.5 * lo.abs().max(1e-9), hi + 0.5 * hi.abs().max(1e-9)) };
-    let raw = (hi - lo) / 5.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|&st| st >= raw).unwrap_or(10.0 * mag);
-    let start = (lo / step).floor() * step;
-    let end = (hi / step).ceil() * step;
-    let count = ((end - start) / step).round() as usize;
-    (start, end, (0..=count).map(|i| start + i as f64 * step).collect(), step)
-}
-
 impl SweepPlot<'_> {
     #[allow(clippy::too_many_arguments)]
     fn panel<DB: DrawingBackend>(&self, root: &Root<DB>, panel: &Root<DB>, spec: &PanelSpec, xs: &[f64], numeric: bool, labels: &[String], n: usize, s: Scale) -> anyhow::Result<()>
@@ -180,8 +168,8 @@ impl SweepPlot<'_> {
         DB::ErrorType: 'static,
     {
         let (px0, py0) = (panel.get_pixel_range().0.start, panel.get_pixel_range().1.start);
-        let title = super::truncate(root, &spec.title, &s.bold(size::NOTE), panel.dim_in_pixel().0 as i32 - s.px(110.0))?;
-        super::text(root, &title, (px0 + s.px(100.0), py0 + s.px(4.0)), s.bold(size::NOTE), style::INK, (HPos::Left, VPos::Top))?;
+        let title = plot::truncate(root, &spec.title, &s.bold(size::NOTE), panel.dim_in_pixel().0 as i32 - s.px(110.0))?;
+        plot::text(root, &title, (px0 + s.px(100.0), py0 + s.px(4.0)), s.bold(size::NOTE), style::INK, (HPos::Left, VPos::Top))?;
         let area = panel.margin(s.px(size::NOTE + 14.0), s.px(6.0), s.px(6.0), s.px(16.0));
         let percent = self.metric.3;
         let scale = if percent { 100.0 } else { 1.0 };
@@ -196,7 +184,7 @@ impl SweepPlot<'_> {
         if values.is_empty() {
             let (aw, ah) = area.dim_in_pixel();
             let (ax, ay) = (area.get_pixel_range().0.start, area.get_pixel_range().1.start);
-            return super::message(root, (ax..ax + aw as i32, ay..ay + ah as i32), "no estimates of this metric", s);
+            return plot::message(root, (ax..ax + aw as i32, ay..ay + ah as i32), "no estimates of this metric", s);
         }
         let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
         let (y0, y1, yticks, step) = ticks(lo, hi);
@@ -209,14 +197,14 @@ impl SweepPlot<'_> {
         let mut chart = ChartBuilder::on(&area).x_label_area_size(s.px(58.0)).y_label_area_size(s.px(96.0)).build_cartesian_2d(x_axis, y_axis)?;
         let x_label = |v: &f64| {
             if numeric {
-                super::number(*v)
+                format::number(*v)
             } else {
                 spec.points.iter().find(|&&p| xs[p] == *v).map(|&p| labels[p].clone()).unwrap_or_default()
             }
         };
         // Money in short form (4.5M), so large costs fit beside the axis.
         let money = self.metric.0.is_money();
-        let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else if money { super::money(*v) } else { super::number(*v) };
+        let y_label = |v: &f64| if percent { format!("{v:.decimals$}%") } else if money { format::money_short(*v) } else { format::number(*v) };
         let first = self.result.points.first().and_then(|p| p.values.first()).map_or("", String::as_str);
         let key = self.result.parameters.first().map_or("", String::as_str);
         let x_desc = match (numeric, first.parse::<f64>().is_err(), parse_duration(first).is_ok()) {
@@ -225,14 +213,14 @@ impl SweepPlot<'_> {
             _ => key.to_string(),
         };
         let mut mesh = chart.configure_mesh();
-        super::style_mesh(&mut mesh, s)
+        plot::style_mesh(&mut mesh, s)
             .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
             .x_desc(x_desc)
             .y_desc(self.metric.2)
             .draw()?;
-        let pa = super::plot_area(&chart);
-        let bc = |x: f64, y: f64| super::clamp_to(&pa, chart.backend_coord(&(x, y)));
+        let pa = plot::plot_area(&chart);
+        let bc = |x: f64, y: f64| plot::clamp_to(&pa, chart.backend_coord(&(x, y)));
         let mut order: Vec<usize> = spec.points.clone();
         order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
         // Bands first, so every line is drawn over every band.
@@ -255,10 +243,10 @@ impl SweepPlot<'_> {
             let st = style::arch_style(a, n);
             let line: Vec<(i32, i32)> = order.iter().filter_map(|&p| self.estimate(p, a, spec.class)?.mean.map(|m| bc(xs[p], m * scale))).collect();
             if line.len() >= 2 {
-                super::polyline(root, line.clone(), st.color, 2.5, st.dash, s)?;
+                plot::polyline(root, line.clone(), st.color, 2.5, st.dash, s)?;
             }
             for pt in line {
-                super::marker(root, st.marker, pt, s.px(6.0), st.color, true, s)?;
+                plot::marker(root, st.marker, pt, s.px(6.0), st.color, true, s)?;
             }
         }
         Ok(())
@@ -270,7 +258,7 @@ pub fn write(dir: &std::path::Path, result: &SweepResult) -> anyhow::Result<Vec<
     style::ensure_font()?;
     let mut written = Vec::new();
     for metric in METRICS {
-        super::render(dir, &SweepPlot { result, metric }, &mut written)?;
+        plot::render(dir, &SweepPlot { result, metric }, &mut written)?;
     }
     Ok(written)
 }

@@ -1,15 +1,9 @@
-//! Number formatting shared by the human-readable outputs: an estimate is shown with as many
-//! decimals as its interval justifies (two significant digits of the half-width).
+//! How an estimate is written in the human-readable outputs: its mean with as many decimals as
+//! its interval justifies (two significant digits of the half-width), the half-width, the exact
+//! value beside it. The rules for the numbers themselves are `crate::format`'s.
 
+use crate::format::{decimals_for, nines_decimals, percent_decimals, significant, thousands};
 use crate::stats::estimate::{Estimate, QuantileEstimate};
-
-/// Decimals that show two significant digits of `half` (clamped to 0..=8).
-pub fn decimals_for(half: f64) -> usize {
-    if !(half.is_finite() && half > 0.0) {
-        return 2;
-    }
-    (1 - half.log10().floor() as i32).clamp(0, 8) as usize
-}
 
 /// `12.3 ± 0.4`, or `—` when there is no estimate.
 pub fn pm(e: &Estimate) -> String {
@@ -32,14 +26,6 @@ pub fn pm_compact(e: &Estimate) -> String {
     }
 }
 
-/// Decimals to show 4 significant digits of a value known exactly.
-pub fn significant(m: f64) -> usize {
-    if m == 0.0 || !m.is_finite() {
-        return 0;
-    }
-    (3 - m.abs().log10().floor() as i32).clamp(0, 8) as usize
-}
-
 /// Availability as a percentage with enough nines: `99.9902% ± 0.0012`.
 pub fn percent(e: &Estimate) -> String {
     match (e.mean, e.half_width()) {
@@ -53,20 +39,6 @@ pub fn percent(e: &Estimate) -> String {
     }
 }
 
-/// Decimals of the percentage [`percent`] writes for a fraction `mean` with half-width `half`.
-pub fn percent_decimals(mean: f64, half: f64) -> usize {
-    decimals_for(half * 100.0).max(2).max(nines(mean * 100.0))
-}
-
-/// Decimals needed so a percentage like 99.99x shows its first non-nine digit.
-fn nines(pct: f64) -> usize {
-    let gap = 100.0 - pct;
-    if gap <= 0.0 {
-        return 2;
-    }
-    (1 - gap.log10().floor() as i32).clamp(2, 8) as usize
-}
-
 /// Money: `1,234,567 ± 12,345`.
 pub fn money(e: &Estimate) -> String {
     match (e.mean, e.half_width()) {
@@ -76,39 +48,13 @@ pub fn money(e: &Estimate) -> String {
     }
 }
 
-/// A number with `decimals` decimals and thousands separators: `1,234.5`.
-pub fn amount(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return "—".to_string();
-    }
-    let text = format!("{:.decimals$}", x.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let whole = thousands(int.parse::<f64>().unwrap_or(0.0));
-    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{frac}") }
-}
-
-/// A rounded number with thousands separators.
-pub fn thousands(x: f64) -> String {
-    let neg = x < 0.0;
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if neg && out != "0" { format!("-{out}") } else { out }
-}
-
 /// The exact value of an estimate in the same style, with more digits than the interval shows:
 /// `exact 99.99020%`, or `None` when there is none.
 pub fn exact(e: &Estimate, percent_style: bool) -> Option<String> {
     let x = e.exact?;
     if percent_style {
         let pct = x * 100.0;
-        let d = nines(pct).max(decimals_for(e.half_width().unwrap_or(0.0) * 100.0)) + 2;
+        let d = nines_decimals(pct).max(decimals_for(e.half_width().unwrap_or(0.0) * 100.0)) + 2;
         return Some(format!("exact {pct:.d$}%"));
     }
     let d = decimals_for(e.half_width().unwrap_or(0.0)).max(significant(x)) + 1;
@@ -159,9 +105,5 @@ mod tests {
         assert_eq!(percent(&Estimate::symmetric(0.99, 0.001)), "99.00% ± 0.10");
         assert_eq!(money(&Estimate::symmetric(1234567.0, 12345.4)), "1,234,567 ± 12,345");
         assert_eq!(pm(&Estimate::none()), "—");
-        assert_eq!(amount(1234.5, 1), "1,234.5");
-        assert_eq!(amount(-93.71, 1), "-93.7");
-        assert_eq!(amount(-0.01, 1), "0.0");
-        assert_eq!(amount(15.0, 0), "15");
     }
 }

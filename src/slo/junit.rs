@@ -9,7 +9,7 @@
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
-use crate::slo::{SloResult, Tally, Verdict};
+use super::{SloResult, Tally, Verdict};
 
 /// What the report is about.
 pub struct Suite<'a> {
