@@ -1,5 +1,7 @@
 //! Engine throughput on the shipped scenarios, a whole `relsim scenarios/multicloud.toml` run
-//! on one and on two threads, and the cost of request-level traffic as the request rate grows.
+//! on one and on two threads, the same run with breakers fast-forwarded through long outages
+//! and cycle by cycle (side by side), and the cost of request-level traffic as the request rate
+//! grows.
 //! Run with `cargo bench --bench engine`; docs/performance.md records the figures.
 
 use std::hint::black_box;
@@ -7,7 +9,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use relsim::model::Model;
 use relsim::compile::load;
-use relsim::sim::{plan::Plan, Engine};
+use relsim::montecarlo::Options;
+use relsim::sim::{plan::Plan, Accounting, Engine};
 
 fn model(name: &str, sets: &[String]) -> Option<Model> {
     let path = std::path::PathBuf::from(format!("scenarios/{name}.toml"));
@@ -62,6 +65,26 @@ fn multicloud_run(c: &mut Criterion) {
     group.finish();
 }
 
+/// `relsim scenarios/multicloud.toml` on two threads with breakers fast-forwarded through long
+/// outages (the default) and cycle by cycle (`Accounting::FastEachCycle`, the engine's way
+/// before the fast-forward), side by side.
+fn multicloud_fast_forward(c: &mut Criterion) {
+    let Some(model) = model("multicloud", &[]) else { return };
+    let mut group = c.benchmark_group("multicloud breakers");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(model.replications));
+    for (label, accounting) in [("fast-forward", Accounting::Fast), ("cycle by cycle", Accounting::FastEachCycle)] {
+        let options = Options { threads: Some(2), accounting, ..Default::default() };
+        group.bench_function(label, |b| {
+            b.iter(|| match relsim::simulate_with(&model, &options) {
+                Ok(summary) => black_box(summary),
+                Err(e) => panic!("multicloud.toml does not run: {e}"),
+            })
+        });
+    }
+    group.finish();
+}
+
 /// The fast mode's cost must not grow with the request rate: a simulated year of
 /// gateway-failover at 1 req/s and at 10,000 req/s (the second may cost at most 1.5× the first).
 fn traffic_rates(c: &mut Criterion) {
@@ -73,5 +96,5 @@ fn traffic_rates(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, scenario_replication, traffic_rates, multicloud_run);
+criterion_group!(benches, scenario_replication, traffic_rates, multicloud_run, multicloud_fast_forward);
 criterion_main!(benches);

@@ -11,6 +11,7 @@ mod browser;
 mod check;
 mod cli;
 mod cost;
+mod cycling;
 mod determinism;
 mod exact;
 mod fit;

@@ -30,6 +30,7 @@ use rand_distr::{Beta, Binomial, Distribution, Exp1, Poisson};
 use crate::model::Breaker as Config;
 use crate::scenario::units::floor_time;
 use crate::sim::rng::Stream;
+use crate::traffic::cycling::{Reached, TrialCall};
 
 /// Where a breaker is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -344,6 +345,44 @@ impl Breaker {
             }
         }
         before != self.permitted()
+    }
+
+    /// Its configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// When it turns half open, if it is open and driven by the fast mode.
+    pub fn fast_open_until(&self) -> Option<f64> {
+        match self.state {
+            State::Open { until } if self.fast => Some(until),
+            _ => None,
+        }
+    }
+
+    /// Fast mode: takes the breaker back from [`crate::traffic::cycling`] at `now`, in the
+    /// state the cycles reached (the opens on the way are counted there). Half open, `trials`
+    /// are those issued so far, known to fail `delay` after they were issued; the rest are
+    /// drawn when the engine next gives the breaker its calls.
+    pub fn resume(&mut self, reached: Reached, trials: &[TrialCall], delay: f64, now: f64, rng: &mut Stream) {
+        let opens = self.opens;
+        match reached {
+            Reached::Open { until } => self.transition(State::Open { until }, now),
+            Reached::HalfOpen { all_issued } => {
+                let issued = if all_issued { self.config.half_open_calls } else { trials.len() as u32 };
+                self.transition(State::HalfOpen { issued, ended: 0, failures: 0 }, now);
+                self.trials.extend(trials.iter().map(|c| Trial { issued_at: c.issued_at, ends_at: if c.failed { c.issued_at + delay } else { c.issued_at }, failed: c.failed }));
+                if all_issued {
+                    let last = self.trials.last().map_or(now, |t| t.issued_at);
+                    self.verdict_at = self.trials.iter().map(|t| t.ends_at).fold(last, f64::max);
+                }
+            }
+            Reached::Closed => {
+                self.transition(State::Closed, now);
+                self.start_stretch(now, rng);
+            }
+        }
+        self.opens = opens;
     }
 
     // ---- fast mode -----------------------------------------------------------------------
