@@ -63,6 +63,10 @@ struct ClassAcc {
     /// Outages still going on when relsim stopped following them (their length is unknown).
     #[serde(default)]
     unfinished: u64,
+    /// Outages cut when following them past the horizon spent its event budget (counted at
+    /// their followed length, a lower bound).
+    #[serde(default)]
+    cut: u64,
 }
 
 /// Sums for one architecture.
@@ -210,6 +214,7 @@ impl Accumulator {
             c.blips.add(a.blips as f64);
             c.longest.add(a.longest);
             c.unfinished += a.unfinished as u64;
+            c.cut += a.cut as u64;
             c.duration_per_outage.add(a.duration_sum, a.outages as f64);
             c.down_per_outage.add(u, a.outages as f64);
             for &d in &a.durations {
@@ -311,6 +316,7 @@ impl Accumulator {
             a.first_outage.merge(&b.first_outage);
             a.first_outage_censored += b.first_outage_censored;
             a.unfinished += b.unfinished;
+            a.cut += b.cut;
         }
         for (a, b) in self.causes.iter_mut().zip(&o.causes) {
             a.merge(b);
@@ -367,6 +373,7 @@ impl Accumulator {
                 || c.no_downtime > r
                 || c.first_outage_censored > r
                 || c.unfinished > r.saturating_mul(u32::MAX as u64)
+                || c.cut > r.saturating_mul(u32::MAX as u64)
             {
                 let (a, k) = (i / ncls, i % ncls);
                 return implausible(&format!("sums for architecture {} class {}", model.architectures[a].name, model.classes[k].name));
@@ -512,7 +519,7 @@ impl Accumulator {
 
     /// Per architecture × class, what [`crate::stats::guards`] needs beyond the estimates.
     fn guard_facts(&self) -> Vec<crate::stats::guards::ClassFacts> {
-        self.classes.iter().map(|c| crate::stats::guards::ClassFacts { outages: c.durations.total(), unfinished: c.unfinished }).collect()
+        self.classes.iter().map(|c| crate::stats::guards::ClassFacts { outages: c.durations.total(), unfinished: c.unfinished, cut: c.cut }).collect()
     }
 
     /// Paired differences between every two architectures.
