@@ -16,6 +16,7 @@ mod determinism;
 mod exact;
 mod fit;
 mod fit_cli;
+mod follow;
 mod fuzz;
 mod interrupt;
 mod invalid;

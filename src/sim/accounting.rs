@@ -4,7 +4,9 @@
 //!
 //! An outage belongs to the replication if it starts before the horizon. An outage still open at
 //! the horizon is followed to its end, so its full duration counts for MTTR (no censoring bias);
-//! only its part inside the horizon counts as downtime. Each outage's downtime is attributed to
+//! only its part inside the horizon counts as downtime. Following is bounded (`sim::follow`):
+//! an outage still open when the bound is reached is closed there and counted as `cut` (its
+//! followed length is a lower bound) or `unfinished` (no known length). Each outage's downtime is attributed to
 //! the component whose failure started it.
 //!
 //! In [`Mode::FirstOutage`] only the start of each account's first outage is recorded.
@@ -73,6 +75,9 @@ pub struct Account {
     /// Outages still going on when the replication stopped following them (closed at the end
     /// of the simulated time, so their recorded length is a bound, not a duration).
     pub unfinished: u32,
+    /// Outages cut after relsim had followed them past the horizon for its budget of events
+    /// (`sim::follow`): counted at their followed length, a lower bound of their duration.
+    pub cut: u32,
     down_since: f64,
     cause: u32,
     tracking: bool,
@@ -181,6 +186,7 @@ impl Accounts {
             a.durations.clear();
             a.first_outage = None;
             a.unfinished = 0;
+            a.cut = 0;
             a.tracking = false;
         }
         self.period_down.fill(0.0);
@@ -251,12 +257,18 @@ impl Accounts {
     }
 
     /// Closes every outage still open at `t` (the end of the simulated time). In
-    /// [`Mode::Horizon`] such an outage did not end: it is counted as `unfinished`.
-    pub fn close_all(&mut self, t: f64) {
+    /// [`Mode::Horizon`] such an outage did not end: it is counted as `cut` when following it
+    /// used up the event budget (`budget_spent`), otherwise as `unfinished`.
+    pub fn close_all(&mut self, t: f64, budget_spent: bool) {
         for acc in 0..self.list.len() {
             if self.list[acc].tracking {
                 if self.mode == Mode::Horizon {
-                    self.list[acc].unfinished += 1;
+                    let a = &mut self.list[acc];
+                    if budget_spent {
+                        a.cut += 1;
+                    } else {
+                        a.unfinished += 1;
+                    }
                 }
                 self.close(acc, t);
             }

@@ -35,6 +35,7 @@
 //! add it to the downtime. Off, it costs one predictable branch per component change.
 
 pub mod accounting;
+pub mod follow;
 pub mod plan;
 pub mod queue;
 pub mod replay;
@@ -57,8 +58,7 @@ use queue::TimerQueue;
 use rng::Stream;
 use trace::Recorder;
 
-/// How far past the horizon an outage that is still open is followed before giving up.
-pub const FOLLOW_LIMIT: f64 = 100.0 * crate::scenario::units::YEAR;
+pub use follow::FOLLOW_LIMIT;
 
 /// How long a first-outage replication runs at most before it is cut (censored).
 pub const FIRST_OUTAGE_LIMIT: f64 = 10_000.0 * crate::scenario::units::YEAR;
@@ -458,9 +458,10 @@ impl<'m> Engine<'m> {
         self.accounts.set_mode(mode, &self.plan.archs);
         self.refresh_requests();
         let horizon = self.model.horizon;
+        let mut follow = follow::Follow::default();
         while let Some((slot, t)) = self.queue.peek() {
             let done = match mode {
-                Mode::Horizon => t >= horizon && (self.accounts.open() == 0 || t > horizon + FOLLOW_LIMIT),
+                Mode::Horizon => t >= horizon && follow.stop(t, horizon, self.events, self.accounts.open()),
                 Mode::Availability => t >= horizon,
                 Mode::FirstOutage => self.accounts.awaiting_first() == 0 || t > FIRST_OUTAGE_LIMIT,
             };
@@ -535,8 +536,8 @@ impl<'m> Engine<'m> {
             }
         }
         match mode {
-            Mode::Horizon | Mode::Availability => self.accounts.close_all(self.now.max(horizon)),
-            Mode::FirstOutage => self.accounts.close_all(self.now),
+            Mode::Horizon | Mode::Availability => self.accounts.close_all(self.now.max(horizon), follow.budget_spent()),
+            Mode::FirstOutage => self.accounts.close_all(self.now, false),
         }
         if let Some(r) = self.recorder.as_deref_mut() {
             r.finish();

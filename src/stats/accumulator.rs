@@ -61,6 +61,10 @@ pub(super) struct ClassAcc {
     /// Outages still going on when relsim stopped following them (their length is unknown).
     #[serde(default)]
     pub(super) unfinished: u64,
+    /// Outages cut when following them past the horizon spent its event budget (counted at
+    /// their followed length, a lower bound).
+    #[serde(default)]
+    pub(super) cut: u64,
 }
 
 /// Sums for one architecture.
@@ -208,6 +212,7 @@ impl Accumulator {
             c.blips.add(a.blips as f64);
             c.longest.add(a.longest);
             c.unfinished += a.unfinished as u64;
+            c.cut += a.cut as u64;
             c.duration_per_outage.add(a.duration_sum, a.outages as f64);
             c.down_per_outage.add(u, a.outages as f64);
             for &d in &a.durations {
@@ -309,6 +314,7 @@ impl Accumulator {
             a.first_outage.merge(&b.first_outage);
             a.first_outage_censored += b.first_outage_censored;
             a.unfinished += b.unfinished;
+            a.cut += b.cut;
         }
         for (a, b) in self.causes.iter_mut().zip(&o.causes) {
             a.merge(b);
@@ -365,6 +371,7 @@ impl Accumulator {
                 || c.no_downtime > r
                 || c.first_outage_censored > r
                 || c.unfinished > r.saturating_mul(u32::MAX as u64)
+                || c.cut > r.saturating_mul(u32::MAX as u64)
             {
                 let (a, k) = (i / ncls, i % ncls);
                 return implausible(&format!("sums for architecture {} class {}", model.architectures[a].name, model.classes[k].name));

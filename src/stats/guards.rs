@@ -8,11 +8,16 @@
 //!   is where relsim stopped, not a duration. MTTR, its median and p90 and the longest outage of
 //!   that class would mix it in, so they are dropped, with a note giving the lower bound the
 //!   mean is known to exceed.
+//! - An outage cut because following it spent the event budget (`sim::follow`: a model down
+//!   almost all the time) counts at its followed length. MTTR, its quantiles and the longest
+//!   outage are kept, and a note says how many outages were cut and that those figures are
+//!   lower bounds; a cut changes nothing else (availability, downtime, outages, MTBF).
 //! - Figures that are missing for a plain reason (no outage at all, so no MTTR or MTBF; a
 //!   single replication, so no interval) get a note saying so.
 
 use crate::model::metric::ClassMetric;
 use crate::scenario::units::YEAR;
+use crate::sim::follow::FOLLOW_EVENTS;
 use crate::sim::FOLLOW_LIMIT;
 use crate::stats::estimate::{Estimate, QuantileEstimate};
 use crate::stats::summary::Summary;
@@ -24,11 +29,14 @@ pub struct ClassFacts {
     pub outages: u64,
     /// Outages still going on when the replication stopped following them.
     pub unfinished: u64,
+    /// Outages cut when following them spent the event budget (a lower bound of their length).
+    pub cut: u64,
 }
 
 /// Applies every guard: `facts` has one entry per architecture × class, in summary order.
 pub fn apply(summary: &mut Summary, facts: &[ClassFacts]) {
     followed_to_limit(summary, facts);
+    cut_at_budget(summary, facts);
     missing(summary, facts);
     drop_non_finite(summary);
 }
@@ -57,6 +65,26 @@ fn followed_to_limit(summary: &mut Summary, facts: &[ClassFacts]) {
         summary.notes.push(format!(
             "outages still going on when relsim stopped following them ({} years past the horizon, or when nothing was left to happen) have no known length, so MTTR (mean, median, p90) and the longest outage are not given: {} (a component that never comes back, such as one whose repair takes centuries?)",
             FOLLOW_LIMIT / YEAR,
+            hit.join("; ")
+        ));
+    }
+}
+
+fn cut_at_budget(summary: &mut Summary, facts: &[ClassFacts]) {
+    let names = cells(summary);
+    let hit: Vec<String> = facts
+        .iter()
+        .zip(&names)
+        .filter(|(f, _)| f.cut > 0)
+        .map(|(f, name)| {
+            // Where an unfinished outage already took MTTR away, there is no bound to speak of.
+            let dropped = if f.unfinished > 0 { ", MTTR not given (see above)" } else { "" };
+            format!("{name}: {} of {} outages{dropped}", f.cut, f.outages)
+        })
+        .collect();
+    if !hit.is_empty() {
+        summary.notes.push(format!(
+            "outages still going on after relsim had followed them past the horizon for {FOLLOW_EVENTS} times the events the horizon took were cut there: {}; MTTR (mean, median, p90) and the longest outage count each cut outage at its followed length, so there they are lower bounds (availability, downtime, outage counts and MTBF do not depend on it)",
             hit.join("; ")
         ));
     }
@@ -210,11 +238,21 @@ mod tests {
             c.mttr_hours.p90 = c.mttr_hours.median;
             c.longest_outage_hours = Estimate::symmetric(884_565.0, 1.0);
         }
-        followed_to_limit(&mut s, &[ClassFacts { outages: 3, unfinished: 3 }]);
+        followed_to_limit(&mut s, &[ClassFacts { outages: 3, unfinished: 3, cut: 0 }]);
         let c = &s.architectures[0].classes[0];
         assert_eq!(c.mttr_hours.mean.mean, None);
         assert_eq!(c.mttr_hours.median.value, None);
         assert_eq!(c.longest_outage_hours.mean, None);
         assert!(s.notes.last().is_some_and(|n| n.contains("one/api: 3 of 3 outages (the mean is at least 884565 h)")), "{:?}", s.notes);
+    }
+
+    #[test]
+    fn outages_cut_at_the_event_budget_keep_mttr_as_a_lower_bound() {
+        let mut s = summary();
+        s.architectures[0].classes[0].mttr_hours.mean = Estimate::symmetric(20_000.0, 1.0);
+        cut_at_budget(&mut s, &[ClassFacts { outages: 7, unfinished: 0, cut: 2 }]);
+        assert_eq!(s.architectures[0].classes[0].mttr_hours.mean.mean, Some(20_000.0));
+        let note = s.notes.last().cloned().unwrap_or_default();
+        assert!(note.contains("one/api: 2 of 7 outages;") && note.contains("lower bounds"), "{note}");
     }
 }

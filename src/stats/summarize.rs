@@ -133,7 +133,7 @@ impl Accumulator {
 
     /// Per architecture × class, what [`crate::stats::guards`] needs beyond the estimates.
     fn guard_facts(&self) -> Vec<crate::stats::guards::ClassFacts> {
-        self.classes.iter().map(|c| crate::stats::guards::ClassFacts { outages: c.durations.total(), unfinished: c.unfinished }).collect()
+        self.classes.iter().map(|c| crate::stats::guards::ClassFacts { outages: c.durations.total(), unfinished: c.unfinished, cut: c.cut }).collect()
     }
 
     /// Paired differences between every two architectures.
