@@ -10,7 +10,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use relsim::model::Model;
 use relsim::compile::load;
 use relsim::montecarlo::Options;
-use relsim::sim::{plan::Plan, Accounting, Engine};
+use relsim::plan::Plan;
+use relsim::sim::{Accounting, Engine};
 
 fn model(name: &str, sets: &[String]) -> Option<Model> {
     let path = std::path::PathBuf::from(format!("scenarios/{name}.toml"));

@@ -26,7 +26,8 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use relsim::model::Model;
-use relsim::sim::{plan::Plan, Engine};
+use relsim::plan::Plan;
+use relsim::sim::Engine;
 
 const HOUR: f64 = 3600.0;
 const SIZES: [usize; 3] = [100, 1_000, 10_000];

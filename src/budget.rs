@@ -56,7 +56,7 @@ pub fn estimate(model: &Model, replications: u64, options: &Options) -> Work {
     let mut per_replication_at_most = 0.0;
     let mut factors = Vec::new();
     let mut most_components = 0usize;
-    for archs in crate::sim::plan::worlds(model) {
+    for archs in crate::plan::worlds(model) {
         let mut used = vec![false; model.components.len()];
         for &a in &archs {
             for (u, x) in used.iter_mut().zip(model.components_of(a)) {
@@ -78,7 +78,7 @@ pub fn estimate(model: &Model, replications: u64, options: &Options) -> Work {
         if request_level {
             // Rates are refreshed every hour when the daily profile changes what breakers or
             // capacities see; surges start and end.
-            if crate::sim::plan::Plan::new(model, &archs).ticks {
+            if crate::plan::Plan::new(model, &archs).ticks {
                 events += h / HOUR;
             }
             for cls in &model.classes {

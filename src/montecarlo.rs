@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::model::Model;
-use crate::sim::plan::{worlds, Plan};
+use crate::plan::{worlds, Plan};
 use crate::sim::{Accounting, Engine, Mode};
 use crate::stats::summary::Accumulator;
 

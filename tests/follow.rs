@@ -4,7 +4,7 @@
 //! `an_outage_open_at_the_horizon_is_followed_to_its_end`, and the closed-form MTTR tests).
 
 use relsim::sim::follow::{budget, FOLLOW_EVENTS_MIN};
-use relsim::sim::plan::Plan;
+use relsim::plan::Plan;
 use relsim::sim::{Engine, Mode};
 
 /// `n` components in one series (`all`) route, each up 100 h and down 10 h on average

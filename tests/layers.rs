@@ -8,13 +8,13 @@
 //! name;`) is left out, because a module's tests may build what they test from the whole
 //! pipeline. A module is the first segment under `src/`; imports inside one module are free.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The layers, bottom to top. A module may import modules of its own layer or below.
 const LAYERS: &[&[&str]] = &[
-    // Leaves: how values are written, diagnostics, signals, files, the progress bar.
-    &["format", "diagnostic", "interrupt", "output", "progress"],
+    // Leaves: how values are written, diagnostics, signals, files, the progress bar, random streams.
+    &["format", "diagnostic", "interrupt", "output", "progress", "rng"],
     // Text → spec types (and the distributions the spec and the model share).
     &["scenario", "dist"],
     // The compiled model: data only.
@@ -23,6 +23,8 @@ const LAYERS: &[&[&str]] = &[
     &["compile"],
     // Incident histories, an input like a scenario.
     &["incidents"],
+    // The per-run layout of the model the engine and the request walk read (slots, nodes, streams).
+    &["plan"],
     // What requests see in a state.
     &["traffic"],
     // One replication.
@@ -39,15 +41,6 @@ const LAYERS: &[&[&str]] = &[
     &["run", "replay"],
     // The command line, the binary, the crate root (`crate::simulate` and friends).
     &["cli", "main", "lib"],
-];
-
-/// Upward imports allowed for now, each as (importing module, imported path prefix). Each is
-/// removed by the change its comment names; an entry that matches nothing fails the test, so
-/// the list cannot outlive its reason.
-const ALLOWED: &[(&str, &str, &str)] = &[
-    // Part B of issue 15 moves the plan and the stream derivation below traffic (src/plan/).
-    ("traffic", "sim::plan", "part B of issue 15 moves sim::plan below traffic"),
-    ("traffic", "sim::rng", "part B of issue 15 moves sim::rng below traffic"),
 ];
 
 /// One `crate::` path written in a file.
@@ -168,8 +161,7 @@ fn test_children(dir: &Path, stem_dir: &Path, text: &str) -> Vec<PathBuf> {
     out
 }
 
-/// Every upward import among `files` (relative path, text), as messages, and every allowance
-/// that matched nothing.
+/// Every upward import among `files` (relative path, text), as messages.
 pub fn violations(files: &[(PathBuf, String)]) -> Vec<String> {
     let mut tests: HashSet<PathBuf> = HashSet::new();
     for (path, text) in files {
@@ -179,7 +171,6 @@ pub fn violations(files: &[(PathBuf, String)]) -> Vec<String> {
         tests.extend(test_children(dir, &stem_dir, text));
     }
     let mut problems = Vec::new();
-    let mut used = BTreeSet::new();
     for (path, text) in files {
         if tests.contains(path) {
             continue;
@@ -200,10 +191,6 @@ pub fn violations(files: &[(PathBuf, String)]) -> Vec<String> {
             if to_layer <= from_layer {
                 continue;
             }
-            if let Some(k) = ALLOWED.iter().position(|(m, prefix, _)| *m == from && (import.path == *prefix || import.path.starts_with(&format!("{prefix}::")))) {
-                used.insert(k);
-                continue;
-            }
             problems.push(format!(
                 "{}:{}: `{from}` (layer {}) imports `crate::{}` ({}, layer {}): an import up the layers",
                 import.file,
@@ -213,11 +200,6 @@ pub fn violations(files: &[(PathBuf, String)]) -> Vec<String> {
                 if layer(&target).is_some() { target.as_str() } else { "the crate root" },
                 to_layer + 1
             ));
-        }
-    }
-    for (k, (m, prefix, why)) in ALLOWED.iter().enumerate() {
-        if !used.contains(&k) && files.iter().any(|(p, _)| module_of(p.strip_prefix("src").unwrap_or(p)) == *m) {
-            problems.push(format!("tests/layers.rs: the allowance `{m}` → `crate::{prefix}` ({why}) matches no import any more: remove it"));
         }
     }
     problems
@@ -262,23 +244,17 @@ fn the_checker_finds_an_upward_import() {
     let problems = violations(&files);
     let expected = [
         "src/format.rs:2: `format` (layer 1) imports `crate::report::Report`",
-        "src/budget.rs:1: `budget` (layer 8) imports `crate::run::conclude`",
-        "src/traffic/walk.rs:2: `traffic` (layer 6) imports `crate::sim::Engine`",
+        "src/budget.rs:1: `budget` (layer 9) imports `crate::run::conclude`",
+        "src/traffic/walk.rs:1: `traffic` (layer 7) imports `crate::sim::plan::Plan`",
+        "src/traffic/walk.rs:2: `traffic` (layer 7) imports `crate::sim::Engine`",
+        "src/traffic/walk.rs:3: `traffic` (layer 7) imports `crate::sim::rng::stream`",
         "src/newthing.rs: module `newthing` is in no layer",
     ];
     for e in expected {
         assert!(problems.iter().any(|p| p.starts_with(e)), "missing {e:?} in {problems:#?}");
     }
-    // Same-layer and downward imports, comments, strings, test modules and the allowed edge pass.
+    // Same-layer and downward imports, comments, strings, and test modules pass.
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
-}
-
-#[test]
-fn a_stale_allowance_fails() {
-    let files = vec![(PathBuf::from("src/traffic/walk.rs"), "use crate::model::Model;\n".to_string())];
-    let problems = violations(&files);
-    assert_eq!(problems.len(), ALLOWED.iter().filter(|a| a.0 == "traffic").count(), "{problems:#?}");
-    assert!(problems.iter().all(|p| p.contains("matches no import any more")));
 }
 
 #[test]

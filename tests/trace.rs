@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicU64;
 
 use relsim::model::Model;
 use relsim::montecarlo::{simulate, Options};
-use relsim::sim::plan::worlds;
+use relsim::plan::worlds;
 use relsim::sim::trace::{trace, ArchTimeline, Timeline, Track};
 
 fn load(text: &str) -> Model {

@@ -18,7 +18,7 @@
 use rand::RngExt;
 
 use crate::analytic::chain::Step;
-use crate::sim::rng::Stream;
+use crate::rng::Stream;
 
 /// Probability of drawing a failure where a repair is also possible. Shahabuddin's analysis
 /// holds for any fixed value in (0, 1); 0.5 makes the number of failed units a fair random walk
@@ -115,7 +115,7 @@ pub fn every_failure(steps: &[(f64, Step)]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::stream;
+    use crate::rng::stream;
 
     /// Two failures (rates 1 and 100) and a repair (rate 10), total 111.
     const STEPS: [(f64, Step); 3] = [(1.0, Step::Fail(0)), (100.0, Step::Fail(1)), (10.0, Step::Repair(1))];

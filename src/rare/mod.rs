@@ -30,7 +30,7 @@ use crate::analytic::chain::Chain;
 use crate::analytic::Analysis;
 use crate::model::Model;
 use crate::scenario::units::{HOUR, YEAR};
-use crate::sim::rng::name_id;
+use crate::rng::name_id;
 use crate::stats::estimate::{normal_quantile, Estimate};
 use crate::stats::rare::{independent_ratio, ClassRare, RareFigure};
 use crate::stats::summary::Summary;

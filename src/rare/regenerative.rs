@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use crate::analytic::chain::Chain;
 use crate::rare::bias;
 use crate::rare::chain::{Id, Walker, START};
-use crate::sim::rng::{stream, Stream};
+use crate::rng::{stream, Stream};
 use crate::stats::estimate::{normal_quantile, t_quantile, Moments};
 
 /// Cycles of each kind in the first batch.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{reps_in, span, Shard};
 use crate::model::Model;
-use crate::sim::rng::Fnv1a;
+use crate::rng::Fnv1a;
 use crate::stats::summary::Accumulator;
 
 /// The partial result's file name in a shard's output folder.
@@ -125,7 +125,7 @@ pub fn checksum(acc: &Accumulator) -> String {
     format!("{:016x}", h.0.0)
 }
 
-/// FNV-1a (`sim::rng::Fnv1a`) over length-prefixed fields, so that moving bytes from one field
+/// FNV-1a (`rng::Fnv1a`) over length-prefixed fields, so that moving bytes from one field
 /// to the next changes the hash.
 struct Fnv(Fnv1a);
 

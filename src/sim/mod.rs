@@ -36,10 +36,8 @@
 
 pub mod accounting;
 pub mod follow;
-pub mod plan;
 pub mod queue;
 pub mod replay;
-pub mod rng;
 pub mod trace;
 
 use std::cmp::Reverse;
@@ -53,9 +51,9 @@ use crate::traffic::ledger::Tally;
 use crate::traffic::walk::{ClassWalk, View, Walker};
 use accounting::Accounts;
 pub use accounting::NO_CAUSE;
-use plan::{Plan, PlanNode, ProcHot, ProcKind, Slot, NODE_BIT, NONE};
+use crate::plan::{Plan, PlanNode, ProcHot, ProcKind, Slot, NODE_BIT, NONE};
 use queue::TimerQueue;
-use rng::Stream;
+use crate::rng::{self, Stream};
 use trace::Recorder;
 
 pub use follow::FOLLOW_LIMIT;

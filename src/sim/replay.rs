@@ -18,7 +18,7 @@
 //! A component held by `Engine::set_forced` is held, not replayed: importance is the effect of
 //! the component being always up or always down.
 
-use super::plan::Slot;
+use crate::plan::Slot;
 use super::{Engine, NONE};
 
 impl<'m> Engine<'m> {

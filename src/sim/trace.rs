@@ -1,7 +1,7 @@
 //! One replication recorded as a timeline, for the timeline plot: every component's down
 //! intervals and every class's outages, per architecture, on the run's random numbers.
 //!
-//! [`trace`] runs replication `r` of every world (see [`plan::worlds`]) with an engine that is
+//! [`trace`] runs replication `r` of every world (see [`crate::plan::worlds`]) with an engine that is
 //! built and driven exactly as in a Monte Carlo run, so it draws the same random numbers and has
 //! the same history; the only difference is that the engine's `Recorder` and the accounts'
 //! interval list are switched on. They only watch: the hooks sit where a component's effective
@@ -25,7 +25,7 @@
 //! latest (the engine follows an open outage past it for MTTR; that part is not shown).
 
 use crate::model::Model;
-use crate::sim::plan::{self, Plan};
+use crate::plan::{self, Plan};
 use crate::sim::{Accounting, Engine};
 
 const HOUR: f64 = 3600.0;

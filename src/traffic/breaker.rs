@@ -29,7 +29,7 @@ use rand_distr::{Beta, Binomial, Distribution, Exp1, Poisson};
 
 use crate::model::Breaker as Config;
 use crate::scenario::units::floor_time;
-use crate::sim::rng::Stream;
+use crate::rng::Stream;
 use crate::traffic::cycling::{Reached, TrialCall};
 
 /// Where a breaker is.
@@ -679,7 +679,7 @@ fn binomial(n: u64, p: f64, rng: &mut Stream) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::stream;
+    use crate::rng::stream;
 
     fn config() -> Config {
         Config { window: 60.0, min_calls: 20, threshold: 0.5, open_for: 30.0, half_open_calls: 5 }

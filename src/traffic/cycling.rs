@@ -27,7 +27,7 @@ use rand::RngExt;
 use rand_distr::{Beta, Distribution, Exp1, Gamma};
 
 use crate::model::Breaker as Config;
-use crate::sim::rng::Stream;
+use crate::rng::Stream;
 
 /// Cycles drawn ahead at most to find a closing verdict before a checkpoint is set.
 pub const LOOK_AHEAD: u32 = 4096;
@@ -324,7 +324,7 @@ fn beta(a: f64, b: f64, rng: &mut Stream) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::stream;
+    use crate::rng::stream;
 
     fn config() -> Config {
         Config { window: 60.0, min_calls: 20, threshold: 0.5, open_for: 60.0, half_open_calls: 5 }

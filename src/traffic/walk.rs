@@ -19,8 +19,8 @@
 use rand::RngExt;
 
 use crate::model::{Model, TrafficClass};
-use crate::sim::plan::{Plan, PlanNode, NODE_BIT, NONE};
-use crate::sim::rng::Stream;
+use crate::plan::{Plan, PlanNode, NODE_BIT, NONE};
+use crate::rng::Stream;
 use crate::traffic::breaker::Breaker;
 
 /// How a request (or one attempt) ends.

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::model::dist::Dist;
 use crate::model::{Breaker, Effect, Member, Model, NodeKind};
-use crate::sim::rng::{name_id, stream_id, Purpose};
+use crate::rng::{name_id, stream_id, Purpose};
 
 /// Marks a node index (versus a component index) in an encoded member.
 pub const NODE_BIT: u32 = 1 << 31;
