@@ -23,7 +23,7 @@
 use crate::traffic::cycling::{Cycling, Reached};
 use crate::traffic::walk::{BreakerCalls, ClassWalk};
 
-use super::plan::{Slot, NONE};
+use crate::plan::{Slot, NONE};
 use crate::traffic::walk::View;
 
 use super::{Engine, Requests};
