@@ -24,7 +24,6 @@ use crate::traffic::cycling::{Cycling, Reached};
 use crate::traffic::walk::{BreakerCalls, ClassWalk};
 
 use crate::plan::{Slot, NONE};
-use crate::traffic::walk::View;
 
 use super::{Engine, Requests};
 
