@@ -139,22 +139,29 @@ impl TimerQueue {
     }
 
     /// Places key `k` at or below position `i`.
-    #[inline]
+    ///
+    /// Always inlined: every event sifts once, and as a call its prologue and epilogue cost
+    /// about 17 instructions per event (callgrind on `benches/renewal.rs`'s model). The heap
+    /// and the positions are taken as two local slices so that the compiler knows neither
+    /// length changes while the sift writes (one bounds check per slice access fewer), and a
+    /// full set of four children is read with one checked slice pattern.
+    #[inline(always)]
     fn sift_down(&mut self, mut i: usize, k: u128) {
-        let n = self.heap.len();
+        let heap = &mut self.heap[..];
+        let pos = &mut self.pos[..];
+        let n = heap.len();
         loop {
             let first = ARITY * i + 1;
-            if first + ARITY <= n {
+            if let Some(&[c0, c1, c2, c3]) = heap.get(first..first + ARITY) {
                 // A full set of children: pick the least without data-dependent branches.
-                let c = &self.heap[first..first + ARITY];
-                let (a, ia) = if c[1] < c[0] { (c[1], 1) } else { (c[0], 0) };
-                let (b, ib) = if c[3] < c[2] { (c[3], 3) } else { (c[2], 2) };
+                let (a, ia) = if c1 < c0 { (c1, 1) } else { (c0, 0) };
+                let (b, ib) = if c3 < c2 { (c3, 3) } else { (c2, 2) };
                 let (m, im) = if b < a { (b, ib) } else { (a, ia) };
                 if m >= k {
                     break;
                 }
-                self.heap[i] = m;
-                self.pos[key_slot(m)] = i as u32;
+                heap[i] = m;
+                pos[key_slot(m)] = i as u32;
                 i = first + im;
             } else {
                 if first >= n {
@@ -162,21 +169,21 @@ impl TimerQueue {
                 }
                 let mut best = first;
                 for c in first + 1..n {
-                    if self.heap[c] < self.heap[best] {
+                    if heap[c] < heap[best] {
                         best = c;
                     }
                 }
-                let m = self.heap[best];
+                let m = heap[best];
                 if m >= k {
                     break;
                 }
-                self.heap[i] = m;
-                self.pos[key_slot(m)] = i as u32;
+                heap[i] = m;
+                pos[key_slot(m)] = i as u32;
                 i = best;
             }
         }
-        self.heap[i] = k;
-        self.pos[key_slot(k)] = i as u32;
+        heap[i] = k;
+        pos[key_slot(k)] = i as u32;
     }
 }
 
