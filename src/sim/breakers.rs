@@ -23,7 +23,7 @@
 use crate::traffic::cycling::{Cycling, Reached};
 use crate::traffic::walk::{BreakerCalls, ClassWalk};
 
-use crate::plan::{Slot, NONE};
+use crate::plan::NONE;
 
 use super::{Engine, Requests};
 
@@ -200,12 +200,7 @@ impl Engine<'_> {
 
     /// Breaker `k`'s timer at `t` (none if infinite).
     fn set_breaker_timer(&mut self, k: usize, t: f64) {
-        let slot = self.plan.slot(Slot::Breaker(k));
-        if t.is_finite() {
-            self.queue.set(slot, t.max(self.now));
-        } else {
-            self.queue.cancel(slot);
-        }
+        super::requests::set_breaker_timer(&mut self.queue, self.plan, k, t, self.now);
     }
 
     /// Breaker `k`'s timer fired during its span: the closing verdict (the span ends at the

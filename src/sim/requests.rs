@@ -398,8 +398,12 @@ impl Engine<'_> {
 
 /// Puts breaker `k`'s timer at its next event (none if nothing will happen).
 pub(super) fn schedule_breaker(queue: &mut TimerQueue, plan: &Plan, k: usize, breaker: &Breaker, now: f64) {
+    set_breaker_timer(queue, plan, k, breaker.next_time(), now);
+}
+
+/// Puts breaker `k`'s timer at `t`, not before `now` (none if `t` is infinite).
+pub(super) fn set_breaker_timer(queue: &mut TimerQueue, plan: &Plan, k: usize, t: f64, now: f64) {
     let slot = plan.slot(Slot::Breaker(k));
-    let t = breaker.next_time();
     if t.is_finite() {
         queue.set(slot, t.max(now));
     } else {
